@@ -1,0 +1,135 @@
+//! One audit run: source → lineage → checks → sink → report.
+
+use crate::checks::{self, Context};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::findings::{RuleDocs, Sink};
+use crate::license::{Catalogue, Terms};
+use crate::lineage::{Lineage, LineageBuilder, NodeState};
+use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
+use crate::source::Source;
+use std::collections::HashSet;
+
+/// The default cap on generations walked above a model.
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// What to audit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One model, against all of its ancestors.
+    Model(String),
+    /// Every descendant of a root, each against all of its ancestors (the root included).
+    Family(String),
+    /// Every model the source holds.
+    All,
+}
+
+/// Everything a run needs besides the target.
+pub struct Auditor<'a> {
+    pub source: &'a dyn Source,
+    pub catalogue: &'a Catalogue,
+    pub docs: &'a RuleDocs,
+    pub config: &'a Config,
+    pub max_depth: usize,
+    /// The date waivers expire against.
+    pub today: jiff::civil::Date,
+}
+
+/// Today's date in UTC.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+impl Auditor<'_> {
+    pub async fn run(&self, target: &Target) -> Result<Report> {
+        let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth);
+        let ids = match target {
+            Target::Model(id) => vec![id.clone()],
+            Target::Family(root) => {
+                let (mut ids, errors) = builder.descendants(root).await;
+                for (parent, error) in errors {
+                    tracing::warn!("children of {parent} could not be listed: {error}");
+                }
+                ids.insert(0, root.clone());
+                ids
+            }
+            Target::All => self.source.all_models().await.map_err(|e| Error::Usage(e.to_string()))?,
+        };
+        builder.add_upward(&ids).await;
+        let lineage = builder.finish();
+        if let Target::Model(id) | Target::Family(id) = target {
+            let node = lineage.find(id).map(|n| &lineage.node(n).state);
+            if let Some(NodeState::Unresolved(error)) = node {
+                return Err(Error::Target { model: id.clone(), message: error.to_string() });
+            }
+        }
+        let audited: HashSet<_> = ids
+            .iter()
+            .filter_map(|id| lineage.find(id))
+            .filter(|&n| lineage.node(n).model().is_some())
+            .collect();
+        let cycles = lineage.cycles();
+        let ctx = Context {
+            lineage: &lineage,
+            catalogue: self.catalogue,
+            policy: &self.config.policy,
+            audited: &audited,
+            cycles: &cycles,
+        };
+        let mut sink = Sink::new(self.docs, self.config, self.today);
+        let mut order: Vec<_> = audited.iter().copied().collect();
+        order.sort_by(|a, b| lineage.node(*a).id.cmp(&lineage.node(*b).id));
+        for node in &order {
+            sink.extend(checks::check(&ctx, *node));
+        }
+        let (mut findings, summary) = sink.finish();
+        findings.sort_by(|a, b| {
+            (&a.model, std::cmp::Reverse(a.severity), a.rule, &a.fingerprint).cmp(&(
+                &b.model,
+                std::cmp::Reverse(b.severity),
+                b.rule,
+                &b.fingerprint,
+            ))
+        });
+        let models = self.model_entries(&lineage, &audited);
+        let summary = Summary::count(&findings, audited.len(), summary.waived);
+        Ok(Report { tool: Tool::default(), models, findings, summary })
+    }
+
+    fn model_entries(&self, lineage: &Lineage, audited: &HashSet<petgraph::graph::NodeIndex>) -> Vec<ModelEntry> {
+        let mut entries: Vec<ModelEntry> = lineage
+            .nodes()
+            .filter(|n| !matches!(lineage.node(*n).state, NodeState::BeyondDepth))
+            .map(|n| {
+                let node = lineage.node(n);
+                let role = match (&node.state, audited.contains(&n)) {
+                    (NodeState::Resolved(_), true) => Role::Audited,
+                    (NodeState::Resolved(_), false) => Role::Ancestor,
+                    _ => Role::Unresolved,
+                };
+                let license = match node.model() {
+                    Some(model) => {
+                        let expr = match &model.terms {
+                            Terms::Expr(e) => Some(e),
+                            _ => None,
+                        };
+                        LicenseView {
+                            declared: model.card.meta.license.clone(),
+                            normalized: expr.map(|e| e.display(self.catalogue).to_string()),
+                            class: expr.and_then(|e| e.single()).map(|id| self.catalogue.get(id).class.as_str()),
+                        }
+                    }
+                    None => LicenseView::default(),
+                };
+                let parents = lineage
+                    .parents(n)
+                    .into_iter()
+                    .map(|(p, relation)| ParentView { id: lineage.node(p).id.clone(), relation })
+                    .collect();
+                ModelEntry { id: node.id.clone(), role, license, parents, depth: lineage.depth(n) }
+            })
+            .collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        entries
+    }
+}

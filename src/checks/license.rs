@@ -1,0 +1,134 @@
+//! `missing-license`, `unknown-license`, `license-drift`, `license-undecidable`: the declared
+//! licence judged against every ancestor's.
+
+use super::verdict::{Judging, Verdict, judge};
+use super::{Context, Subject};
+use crate::findings::{Clause, Finding, Rule};
+use crate::license::{LicenseExpr, Terms};
+use crate::lineage::Ancestor;
+
+/// Ancestors whose licences bind the subject: resolved, and not published by the subject's own
+/// owner (nobody breaches their own licence; Meta's Llama 3 instruct model is not a licensee
+/// of Meta's Llama 3 base model).
+fn binding<'a>(ctx: &'a Context<'_>, s: &'a Subject<'_>) -> impl Iterator<Item = (&'a Ancestor, &'a crate::lineage::Model)> {
+    s.ancestors.iter().filter_map(move |a| {
+        let model = ctx.lineage.node(a.node).model()?;
+        let same_owner = s.model.owner().is_some() && model.owner() == s.model.owner();
+        (!same_owner).then_some((a, model))
+    })
+}
+
+/// Findings of one kind about one ancestor licence, gathered across ancestors.
+struct Group {
+    key: String,
+    /// The ancestors whose licence is at stake.
+    offenders: Vec<String>,
+    /// Every model on the chains to them, for the report.
+    ancestors: Vec<String>,
+    licence: String,
+    reason: String,
+    clause: Option<Clause>,
+}
+
+fn add(groups: &mut Vec<Group>, key: String, licence: String, reason: String, clause: Option<Clause>, chain: Vec<String>) {
+    let offender = chain.last().cloned().unwrap_or_default();
+    match groups.iter_mut().find(|g| g.key == key) {
+        Some(g) => {
+            g.offenders.push(offender);
+            for id in chain {
+                if !g.ancestors.contains(&id) {
+                    g.ancestors.push(id);
+                }
+            }
+        }
+        None => groups.push(Group { key, offenders: vec![offender], ancestors: chain, licence, reason, clause }),
+    }
+}
+
+fn ancestor_list(ids: &[String]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|a| format!("`{a}`")).collect();
+    format!("{} {}", if ids.len() > 1 { "ancestors" } else { "ancestor" }, quoted.join(", "))
+}
+
+pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
+    let cat = ctx.catalogue;
+    if s.model.card.unreadable {
+        // `card-invalid` already says the metadata cannot be read; its silence proves nothing.
+        return;
+    }
+    let child = match &s.model.terms {
+        Terms::Missing { licence_key } => {
+            let mut message = String::from("the card declares no licence");
+            if *licence_key {
+                message.push_str(" (it has a `licence` key, a spelling the Hub ignores; use `license`)");
+            }
+            let inherited: Vec<String> = binding(ctx, s)
+                .filter_map(|(_, m)| m.terms.expr().map(|e| format!("`{}` ({})", m.info.id, e.display(cat))))
+                .collect();
+            if !inherited.is_empty() {
+                message.push_str(&format!("; its ancestors' terms still apply: {}", inherited.join(", ")));
+            }
+            let key = if *licence_key { "licence" } else { "license" };
+            out.push(s.at_key(Finding::new(Rule::MissingLicense, s.id(), "missing", message), key));
+            return;
+        }
+        Terms::Unknown { reason, suggestion } => {
+            let mut message = format!("{reason}; its terms cannot be checked against the ancestors'");
+            if let Some(s) = suggestion {
+                message.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            out.push(s.at_key(Finding::new(Rule::UnknownLicense, s.id(), reason, message), "license"));
+            return;
+        }
+        Terms::Expr(expr) => expr,
+    };
+    let declared = child.display(cat).to_string();
+    let mut drift: Vec<Group> = Vec::new();
+    let mut undecidable: Vec<Group> = Vec::new();
+    for (ancestor, model) in binding(ctx, s) {
+        let chain = ctx.chain_ids(ancestor);
+        let ancestor_expr: &LicenseExpr = match &model.terms {
+            Terms::Expr(e) => e,
+            Terms::Missing { .. } => {
+                let reason = format!("ancestor `{}` declares no licence, so its terms are unknown", model.info.id);
+                add(&mut undecidable, reason.clone(), String::new(), reason, None, chain);
+                continue;
+            }
+            Terms::Unknown { reason, .. } => {
+                let reason = format!("the licence of ancestor `{}` is unknown ({reason})", model.info.id);
+                add(&mut undecidable, reason.clone(), String::new(), reason, None, chain);
+                continue;
+            }
+        };
+        let licence = ancestor_expr.display(cat).to_string();
+        let judging = Judging { catalogue: cat, only_quantized: ancestor.only_quantized };
+        match judge(judging, child, ancestor_expr) {
+            Verdict::Satisfied => {}
+            Verdict::Violated(r) => add(&mut drift, licence.clone(), licence, r.text, r.clause, chain),
+            Verdict::Undecidable(r) => add(&mut undecidable, r.text.clone(), licence, r.text, r.clause, chain),
+        }
+    }
+    for g in drift {
+        let message = format!(
+            "declares `{declared}`, but {} {} under `{}`: {}",
+            ancestor_list(&g.offenders),
+            if g.offenders.len() > 1 { "are" } else { "is" },
+            g.licence,
+            g.reason
+        );
+        let key = format!("{} -> {declared}", g.licence);
+        let finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message).ancestors(g.ancestors).clause(g.clause);
+        out.push(s.at_key(finding, "license"));
+    }
+    for g in undecidable {
+        let against = if g.licence.is_empty() { String::new() } else { format!(" (`{}`)", g.licence) };
+        let message = format!(
+            "cannot decide whether `{declared}` meets the terms of {}{against}: {}",
+            ancestor_list(&g.offenders),
+            g.reason
+        );
+        let finding =
+            Finding::new(Rule::LicenseUndecidable, s.id(), &g.key, message).ancestors(g.ancestors).clause(g.clause);
+        out.push(s.at_key(finding, "license"));
+    }
+}

@@ -1,0 +1,76 @@
+//! Checks: each rule judges one model in its lineage and produces findings. Checks never fetch;
+//! everything they need is in the [`Lineage`] already.
+
+mod card;
+mod license;
+mod lineage;
+mod merge;
+mod naming;
+mod policy;
+mod verdict;
+
+pub use policy::LicensePolicy;
+pub use verdict::{Judging, Reason, Verdict, judge};
+
+use crate::findings::Finding;
+use crate::license::Catalogue;
+use crate::lineage::{Ancestor, Lineage, Model};
+use petgraph::graph::NodeIndex;
+use std::collections::HashSet;
+
+/// What every check may look at.
+pub struct Context<'a> {
+    pub lineage: &'a Lineage,
+    pub catalogue: &'a Catalogue,
+    pub policy: &'a LicensePolicy,
+    /// The models under audit in this run. A problem with a shared ancestor (unresolved, cyclic)
+    /// is reported on the nearest audited model below it, not repeated on every descendant.
+    pub audited: &'a HashSet<NodeIndex>,
+    pub cycles: &'a [Vec<NodeIndex>],
+}
+
+/// One model as the checks see it.
+pub(crate) struct Subject<'a> {
+    pub node: NodeIndex,
+    pub model: &'a Model,
+    pub ancestors: Vec<Ancestor>,
+}
+
+impl Subject<'_> {
+    pub fn id(&self) -> &str {
+        &self.model.info.id
+    }
+
+    /// Where a finding about a card key points: README.md and the key's line.
+    pub fn at_key(&self, finding: Finding, key: &str) -> Finding {
+        let line = self.model.card.line_of(key);
+        finding.at(self.model.card_file, line)
+    }
+}
+
+impl Context<'_> {
+    /// Ids along an ancestor's chain, nearest first.
+    pub(crate) fn chain_ids(&self, ancestor: &Ancestor) -> Vec<String> {
+        ancestor.chain.iter().map(|&n| self.lineage.node(n).id.clone()).collect()
+    }
+
+    /// True when no model under audit stands between the subject and this ancestor, so the
+    /// subject is the nearest audited model to report the ancestor's problem on.
+    pub(crate) fn nearest_audited(&self, ancestor: &Ancestor) -> bool {
+        ancestor.chain[..ancestor.chain.len() - 1].iter().all(|n| !self.audited.contains(n))
+    }
+}
+
+/// Runs every check on one model. Unresolved nodes have nothing to check.
+pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
+    let Some(model) = ctx.lineage.node(node).model() else { return Vec::new() };
+    let subject = Subject { node, model, ancestors: ctx.lineage.ancestors(node) };
+    let mut out = Vec::new();
+    card::check(ctx, &subject, &mut out);
+    lineage::check(ctx, &subject, &mut out);
+    license::check(ctx, &subject, &mut out);
+    merge::check(ctx, &subject, &mut out);
+    naming::check(ctx, &subject, &mut out);
+    policy::check(ctx, &subject, &mut out);
+    out
+}

@@ -1,0 +1,185 @@
+//! `.pedigree.yml`: a project's licence policy, waivers and severity overrides.
+//!
+//! Parsed strictly (an unknown key is an error naming the key and its line), then validated
+//! against the catalogue and the rule list into [`Config`].
+
+use crate::checks::LicensePolicy;
+use crate::error::{Error, Result};
+use crate::findings::{Rule, Severity};
+use crate::license::Catalogue;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = ".pedigree.yml";
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    licenses: RawLicenses,
+    #[serde(default)]
+    waivers: Vec<RawWaiver>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLicenses {
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    model: String,
+    rule: String,
+    reason: String,
+    expires: Option<String>,
+}
+
+/// A waiver: silence `rule` for models matching `model` (`*` matches any run of characters).
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub model: String,
+    pub rule: Rule,
+    pub reason: String,
+    pub expires: Option<jiff::civil::Date>,
+    /// The line of the waiver's `model:` key, for findings about the waiver itself.
+    pub line: Option<usize>,
+}
+
+impl Waiver {
+    pub fn matches(&self, model: &str, rule: Rule) -> bool {
+        rule == self.rule && wildmatch::WildMatch::new(&self.model).matches(model)
+    }
+}
+
+/// A validated configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where it was read from; `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+    pub policy: LicensePolicy,
+    pub waivers: Vec<Waiver>,
+    /// Per-rule severity; `None` turns the rule off.
+    pub severity: BTreeMap<Rule, Option<Severity>>,
+}
+
+/// The 1-based line of the first line containing `needle` at or after `from`.
+fn line_of(text: &str, needle: &str, from: usize) -> Option<usize> {
+    text.lines().enumerate().skip(from.saturating_sub(1)).find(|(_, l)| l.contains(needle)).map(|(i, _)| i + 1)
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path, catalogue: &Catalogue) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        Config::parse(&text, path, catalogue)
+    }
+
+    /// The config a run uses: `explicit` if given, else `.pedigree.yml` in `dir`, else defaults.
+    pub fn discover(explicit: Option<&Path>, dir: &Path, catalogue: &Catalogue) -> Result<Config> {
+        match explicit {
+            Some(path) => Config::load(path, catalogue),
+            None => {
+                let candidate = dir.join(FILE_NAME);
+                if candidate.is_file() { Config::load(&candidate, catalogue) } else { Ok(Config::default()) }
+            }
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path, catalogue: &Catalogue) -> Result<Config> {
+        let raw: RawConfig = match serde_yaml::from_str::<Option<RawConfig>>(text) {
+            Ok(raw) => raw.unwrap_or_default(),
+            // serde_yaml's message names the key and says "at line N column M".
+            Err(e) => return Err(Error::config(path, e.to_string())),
+        };
+        let mut problems = Vec::new();
+        let mut licence_ids = |names: &[String], key: &str| {
+            let mut ids = Vec::new();
+            for name in names {
+                let line = line_of(text, name, line_of(text, key, 1).unwrap_or(1)).unwrap_or(0);
+                match catalogue.by_name(name) {
+                    Some(id) => ids.push(id),
+                    None => {
+                        let hint = catalogue.suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                        problems.push(format!("line {line}: licenses.{key}: unknown licence `{name}`{hint}"));
+                    }
+                }
+            }
+            ids
+        };
+        let policy = LicensePolicy {
+            allow: licence_ids(&raw.licenses.allow, "allow"),
+            deny: licence_ids(&raw.licenses.deny, "deny"),
+        };
+        let rule = |name: &str, line: Option<usize>, problems: &mut Vec<String>| -> Option<Rule> {
+            let found = Rule::from_id(name);
+            if found.is_none() {
+                let hint = Rule::ALL
+                    .iter()
+                    .map(|r| (strsim::jaro_winkler(name, r.id()), r.id()))
+                    .filter(|(score, _)| *score > 0.85)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, id)| format!(" (did you mean `{id}`?)"))
+                    .unwrap_or_default();
+                problems.push(format!("line {}: unknown rule `{name}`{hint}", line.unwrap_or(0)));
+            }
+            found
+        };
+        let mut severity = BTreeMap::new();
+        let severity_line = line_of(text, "severity", 1).unwrap_or(1);
+        for (name, level) in &raw.severity {
+            let line = line_of(text, name, severity_line);
+            let Some(r) = rule(name, line, &mut problems) else { continue };
+            let level = match level.as_str() {
+                "error" => Some(Severity::Error),
+                "warning" => Some(Severity::Warning),
+                "note" => Some(Severity::Note),
+                "off" => None,
+                other => {
+                    problems.push(format!(
+                        "line {}: severity.{name}: `{other}` is not one of error, warning, note, off",
+                        line.unwrap_or(0)
+                    ));
+                    continue;
+                }
+            };
+            severity.insert(r, level);
+        }
+        let mut waivers = Vec::new();
+        let mut from = line_of(text, "waivers", 1).unwrap_or(1);
+        for w in &raw.waivers {
+            let line = line_of(text, &w.model, from);
+            from = line.unwrap_or(from) + 1;
+            let Some(r) = rule(&w.rule, line, &mut problems) else { continue };
+            if w.reason.trim().is_empty() {
+                problems.push(format!("line {}: waiver for `{}` needs a reason", line.unwrap_or(0), w.model));
+            }
+            let expires = match &w.expires {
+                None => None,
+                Some(date) => match date.parse::<jiff::civil::Date>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        problems.push(format!(
+                            "line {}: waiver for `{}`: expires `{date}` is not a date (YYYY-MM-DD)",
+                            line.unwrap_or(0),
+                            w.model
+                        ));
+                        None
+                    }
+                },
+            };
+            waivers.push(Waiver { model: w.model.clone(), rule: r, reason: w.reason.clone(), expires, line });
+        }
+        if !problems.is_empty() {
+            return Err(Error::config(path, problems.join("; ")));
+        }
+        Ok(Config { path: Some(path.to_path_buf()), policy, waivers, severity })
+    }
+}

@@ -1,0 +1,156 @@
+//! Findings: what a check concludes about one model, with a stable rule id and fingerprint.
+
+mod docs;
+mod sink;
+
+pub use docs::{RuleDoc, RuleDocs};
+pub use sink::{Sink, SinkSummary};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// How serious a finding is. Ordered, so `--fail-on` can compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! rules {
+    ($($variant:ident => $id:literal,)*) => {
+        /// Every rule Pedigree can report. Ids are stable: they appear in configs, waivers,
+        /// SARIF and fingerprints. `rules/findings.yml` documents each one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($variant,)* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $($id => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    LicenseDrift => "license-drift",
+    MissingLicense => "missing-license",
+    UnknownLicense => "unknown-license",
+    LicenseUndecidable => "license-undecidable",
+    IncompatibleParents => "incompatible-parents",
+    UnresolvedParent => "unresolved-parent",
+    LineageCycle => "lineage-cycle",
+    LineageTooDeep => "lineage-too-deep",
+    NamingObligation => "naming-obligation",
+    CardInvalid => "card-invalid",
+    LicenseNotAllowed => "license-not-allowed",
+    WaiverExpired => "waiver-expired",
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// Where an obligation is written: a section of a licence text and the text's URL.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub section: String,
+    pub url: String,
+}
+
+impl fmt::Display for Clause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.section, self.url)
+    }
+}
+
+/// One problem with one model. Serialised as the JSON report's `findings[]` entries.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub model: String,
+    /// The ancestors the finding rests on, nearest first.
+    pub ancestors: Vec<String>,
+    pub message: String,
+    pub clause: Option<Clause>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    /// Stable across runs for the same problem: built from the rule, the model and a key that
+    /// names the problem (never from the message wording or a line number, which can move).
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// `key` identifies the problem within (rule, model): e.g. the ancestor licence and the
+    /// declared licence for a drift.
+    pub fn new(rule: Rule, model: &str, key: &str, message: String) -> Finding {
+        let mut hash = Sha256::new();
+        for part in [rule.id(), model, key] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        let digest = hash.finalize();
+        let fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        Finding {
+            rule,
+            severity: Severity::Error,
+            model: model.to_string(),
+            ancestors: Vec::new(),
+            message,
+            clause: None,
+            file: None,
+            line: None,
+            fingerprint,
+        }
+    }
+
+    pub fn ancestors(mut self, ancestors: Vec<String>) -> Self {
+        self.ancestors = ancestors;
+        self
+    }
+
+    pub fn clause(mut self, clause: Option<Clause>) -> Self {
+        self.clause = clause;
+        self
+    }
+
+    pub fn at(mut self, file: Option<&str>, line: Option<usize>) -> Self {
+        self.file = file.map(str::to_string);
+        self.line = line;
+        self
+    }
+}

@@ -1,0 +1,370 @@
+//! The licence catalogue: one YAML entry per licence, parsed, then validated into a separate
+//! type. Loading collects every problem in every file before it fails, so a broken rules
+//! directory is fixed in one pass.
+
+use crate::error::{Error, Result};
+use crate::findings::Clause;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_licenses.rs"));
+
+/// Index of an entry in its [`Catalogue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LicenseId(pub(crate) u16);
+
+/// The broad kind of a licence, as shown in reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    Permissive,
+    WeakCopyleft,
+    Copyleft,
+    NonCommercial,
+    Rail,
+    Community,
+    ResearchOnly,
+    Unknown,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Permissive => "permissive",
+            Class::WeakCopyleft => "weak-copyleft",
+            Class::Copyleft => "copyleft",
+            Class::NonCommercial => "non-commercial",
+            Class::Rail => "rail",
+            Class::Community => "community",
+            Class::ResearchOnly => "research-only",
+            Class::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a licence asks of a derivative. See rules/README.md for the meaning of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObligationKind {
+    SameLicense,
+    CarryUseRestrictions,
+    StayNonCommercial,
+    ShareAlike,
+    NoDerivatives,
+    IncludeAgreementCopy,
+    NoticeFile,
+    NamePrefix,
+    AttributionDisplay,
+    MarkModifiedFiles,
+}
+
+impl ObligationKind {
+    /// Obligations that constrain which licence a derivative may declare; the others are about
+    /// the derivative's name and contents.
+    pub fn constrains_license(self) -> bool {
+        matches!(
+            self,
+            ObligationKind::SameLicense
+                | ObligationKind::CarryUseRestrictions
+                | ObligationKind::StayNonCommercial
+                | ObligationKind::ShareAlike
+                | ObligationKind::NoDerivatives
+        )
+    }
+}
+
+/// Licences for which an obligation's answer depends on facts a card does not show.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unclear {
+    pub ids: Vec<String>,
+    pub why: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Obligation {
+    pub kind: ObligationKind,
+    pub summary: String,
+    pub clause: Clause,
+    pub accepts: Vec<LicenseId>,
+    pub unclear: Vec<LicenseId>,
+    pub unclear_why: String,
+    pub prefixes: Vec<String>,
+    pub text: Option<String>,
+}
+
+/// A validated catalogue entry.
+#[derive(Clone, Debug)]
+pub struct LicenseEntry {
+    pub id: String,
+    pub spdx: String,
+    pub name: String,
+    pub url: String,
+    pub class: Class,
+    pub commercial_use: bool,
+    pub use_restrictions: Option<String>,
+    pub aliases: Vec<String>,
+    pub links: Vec<String>,
+    pub obligations: Vec<Obligation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    spdx: String,
+    name: String,
+    url: String,
+    class: Class,
+    #[serde(default = "yes")]
+    commercial_use: bool,
+    use_restrictions: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    links: Vec<String>,
+    obligations: Vec<RawObligation>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObligation {
+    kind: ObligationKind,
+    summary: String,
+    clause: Option<Clause>,
+    #[serde(default)]
+    accepts: Vec<String>,
+    unclear: Option<Unclear>,
+    #[serde(default)]
+    prefixes: Vec<String>,
+    text: Option<String>,
+}
+
+/// All licences Pedigree knows, with lookups by Hub id, `license_name` alias, SPDX id and link.
+#[derive(Debug)]
+pub struct Catalogue {
+    entries: Vec<LicenseEntry>,
+    by_name: HashMap<String, LicenseId>,
+    by_spdx: HashMap<String, LicenseId>,
+}
+
+/// Lowercase, with runs of spaces, underscores and dashes folded to one dash, so that
+/// "Llama 3.1 Community License" and "llama-3.1-community-license" meet.
+pub(crate) fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        if matches!(c, ' ' | '_' | '-' | '\t') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+impl Catalogue {
+    /// The catalogue compiled into the binary.
+    pub fn builtin() -> Result<Catalogue> {
+        let files: Vec<(String, String)> =
+            BUILTIN_LICENSES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        Catalogue::from_files(&files, "built-in rules/licenses")
+    }
+
+    /// Loads `DIR/licenses/*.yml` (the layout of the project's `rules/`).
+    pub fn load_dir(dir: &Path) -> Result<Catalogue> {
+        let licenses = dir.join("licenses");
+        let read = std::fs::read_dir(&licenses).map_err(|e| Error::io(&licenses, &e))?;
+        let mut files = Vec::new();
+        for entry in read {
+            let entry = entry.map_err(|e| Error::io(&licenses, &e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(&entry.path(), &e))?;
+                files.push((name, text));
+            }
+        }
+        files.sort();
+        Catalogue::from_files(&files, &licenses.display().to_string())
+    }
+
+    /// Parses and lints `(file name, text)` pairs. Every problem is reported, not the first.
+    pub fn from_files(files: &[(String, String)], origin: &str) -> Result<Catalogue> {
+        let problems = &mut Vec::new();
+        let mut raws = Vec::new();
+        for (file, text) in files {
+            match serde_yaml::from_str::<RawEntry>(text) {
+                Ok(raw) => raws.push((file.as_str(), raw)),
+                Err(e) => problems.push(format!("{file}: {e}")),
+            }
+        }
+        let mut catalogue = Catalogue { entries: Vec::new(), by_name: HashMap::new(), by_spdx: HashMap::new() };
+        // First pass: identities, so that `accepts` can name any entry.
+        for (file, raw) in &raws {
+            let stem = file.trim_end_matches(".yml").trim_end_matches(".yaml");
+            if raw.id != *stem {
+                problems.push(format!("{file}: id `{}` does not match the file name", raw.id));
+            }
+            let id = LicenseId(catalogue.entries.len() as u16);
+            for name in std::iter::once(&raw.id).chain(&raw.aliases) {
+                let folded = fold_name(name);
+                match catalogue.by_name.insert(folded, id) {
+                    // Two spellings of one entry that fold alike are redundant, not wrong.
+                    Some(other) if other == id => {}
+                    Some(other) => {
+                        let other = &catalogue.entries[other.0 as usize].id;
+                        problems.push(format!("{file}: id or alias `{name}` is also used by `{other}`"));
+                    }
+                    None => {}
+                }
+            }
+            if !raw.spdx.starts_with("LicenseRef-") && spdx::license_id(&raw.spdx).is_none() {
+                problems.push(format!("{file}: `{}` is neither an SPDX licence id nor a LicenseRef-", raw.spdx));
+            }
+            catalogue.by_spdx.entry(raw.spdx.to_lowercase()).or_insert(id);
+            catalogue.entries.push(LicenseEntry {
+                id: raw.id.clone(),
+                spdx: raw.spdx.clone(),
+                name: raw.name.clone(),
+                url: raw.url.clone(),
+                class: raw.class,
+                commercial_use: raw.commercial_use,
+                use_restrictions: raw.use_restrictions.clone(),
+                aliases: raw.aliases.iter().map(|a| fold_name(a)).collect(),
+                links: raw.links.iter().map(|l| l.to_lowercase()).collect(),
+                obligations: Vec::new(),
+            });
+        }
+        // Second pass: obligations, which refer to other entries.
+        for (index, (file, raw)) in raws.iter().enumerate() {
+            if matches!(raw.class, Class::NonCommercial | Class::ResearchOnly) && raw.commercial_use {
+                problems.push(format!("{file}: class {} needs `commercial_use: false`", raw.class));
+            }
+            if raw.class == Class::Rail && raw.use_restrictions.is_none() {
+                problems.push(format!("{file}: a rail licence needs `use_restrictions`"));
+            }
+            let mut obligations = Vec::new();
+            for (n, ob) in raw.obligations.iter().enumerate() {
+                let at = format!("{file}: obligation {} ({:?})", n + 1, ob.kind);
+                obligations.push(catalogue.validate_obligation(ob, &at, problems));
+            }
+            catalogue.entries[index].obligations = obligations;
+        }
+        if problems.is_empty() {
+            Ok(catalogue)
+        } else {
+            Err(Error::rules(origin, format!("{} problem(s):\n  {}", problems.len(), problems.join("\n  "))))
+        }
+    }
+
+    fn validate_obligation(&self, ob: &RawObligation, at: &str, problems: &mut Vec<String>) -> Obligation {
+        let clause = match &ob.clause {
+            Some(c) if !c.section.trim().is_empty() && c.url.starts_with("http") => c.clone(),
+            Some(_) => {
+                problems.push(format!("{at}: clause needs a section and an http(s) url"));
+                Clause { section: String::new(), url: String::new() }
+            }
+            None => {
+                problems.push(format!("{at}: no clause cited"));
+                Clause { section: String::new(), url: String::new() }
+            }
+        };
+        if ob.summary.trim().is_empty() {
+            problems.push(format!("{at}: empty summary"));
+        }
+        let mut ids = |names: &[String], what: &str| -> Vec<LicenseId> {
+            names
+                .iter()
+                .filter_map(|n| {
+                    let found = self.by_name.get(&fold_name(n)).copied();
+                    if found.is_none() {
+                        problems.push(format!("{at}: {what} names `{n}`, which is not in the catalogue"));
+                    }
+                    found
+                })
+                .collect()
+        };
+        let accepts = ids(&ob.accepts, "accepts");
+        let (unclear, unclear_why) = match &ob.unclear {
+            Some(u) => (ids(&u.ids, "unclear"), u.why.clone()),
+            None => (Vec::new(), String::new()),
+        };
+        if ob.kind == ObligationKind::NamePrefix && ob.prefixes.is_empty() {
+            problems.push(format!("{at}: name-prefix needs `prefixes`"));
+        }
+        if ob.kind == ObligationKind::AttributionDisplay && ob.text.is_none() {
+            problems.push(format!("{at}: attribution-display needs `text`"));
+        }
+        Obligation {
+            kind: ob.kind,
+            summary: ob.summary.clone(),
+            clause,
+            accepts,
+            unclear,
+            unclear_why,
+            prefixes: ob.prefixes.clone(),
+            text: ob.text.clone(),
+        }
+    }
+
+    pub fn get(&self, id: LicenseId) -> &LicenseEntry {
+        &self.entries[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (LicenseId, &LicenseEntry)> {
+        self.entries.iter().enumerate().map(|(i, e)| (LicenseId(i as u16), e))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A Hub id or a `license_name` alias, compared after folding case and separators.
+    pub fn by_name(&self, name: &str) -> Option<LicenseId> {
+        self.by_name.get(&fold_name(name)).copied()
+    }
+
+    /// An SPDX id (or LicenseRef-), case-insensitively.
+    pub fn by_spdx(&self, spdx: &str) -> Option<LicenseId> {
+        self.by_spdx.get(&spdx.to_lowercase()).copied()
+    }
+
+    /// The entry whose recorded link fragment a `license_link` URL contains; the longest
+    /// fragment wins, so a specific page beats a site.
+    pub fn by_link(&self, url: &str) -> Option<LicenseId> {
+        let url = url.to_lowercase();
+        self.iter()
+            .flat_map(|(id, e)| e.links.iter().map(move |l| (id, l)))
+            .filter(|(_, l)| !l.is_empty() && url.contains(l.as_str()))
+            .max_by_key(|(_, l)| l.len())
+            .map(|(id, _)| id)
+    }
+
+    /// The closest known id or alias to a name that matched none, for "did you mean" hints.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let folded = fold_name(name);
+        self.by_name
+            .keys()
+            .map(|k| (strsim::jaro_winkler(&folded, k), k))
+            .filter(|(score, _)| *score >= 0.9)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k.as_str())
+    }
+}

@@ -1,0 +1,12 @@
+//! Licences: the catalogue of what each licence asks of derivatives (`rules/licenses`), and the
+//! normalisation of what a card declares into an expression over catalogue entries.
+
+mod catalogue;
+mod expression;
+mod normalize;
+
+pub use catalogue::{
+    Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind, Unclear, BUILTIN_LICENSES,
+};
+pub use expression::{LicenseExpr, Leaf};
+pub use normalize::{Terms, normalize};

@@ -1,0 +1,279 @@
+//! The lineage graph: models as nodes, `base_model` links as edges from child to parent.
+//!
+//! Built by walking upward from the models under audit (and, for a family, downward from its
+//! root first). Every model is fetched once per run; cycles and depth are bounded, and a parent
+//! that cannot be had becomes an unresolved node rather than an error.
+
+mod relation;
+
+pub use relation::{Relation, infer as infer_relation};
+
+use crate::card::Card;
+use crate::license::{Catalogue, Terms, normalize};
+use crate::source::{ModelInfo, ModelRecord, Source, SourceError};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A model Pedigree could read, with what its card declares.
+#[derive(Debug)]
+pub struct Model {
+    pub info: ModelInfo,
+    pub card: Card,
+    /// The file findings about the card point at; `None` when the metadata came from the Hub's
+    /// `cardData` because the repo has no README.md.
+    pub card_file: Option<&'static str>,
+    pub terms: Terms,
+    /// `base_model_relation` as declared, when it is not one the Hub knows.
+    pub bad_relation: Option<String>,
+}
+
+impl Model {
+    pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> Model {
+        let ModelRecord { mut info, readme } = record;
+        let (card, card_file) = match (&readme, &info.card_data) {
+            (Some(text), _) => (Card::parse(text), Some("README.md")),
+            (None, Some(data)) => (Card::from_card_data(data), None),
+            (None, None) => (Card::default(), None),
+        };
+        // cardData duplicates the card and can be large (gated prompts hold whole licences).
+        info.card_data = None;
+        let terms = normalize(&card.meta, catalogue);
+        let bad_relation = card.meta.base_model_relation.clone().filter(|r| Relation::parse(r).is_none());
+        Model { info, card, card_file, terms, bad_relation }
+    }
+
+    /// The part of the id after the owner: the name a naming obligation applies to.
+    pub fn name(&self) -> &str {
+        self.info.id.rsplit('/').next().unwrap_or(&self.info.id)
+    }
+
+    pub fn owner(&self) -> Option<&str> {
+        self.info.id.split_once('/').map(|(owner, _)| owner)
+    }
+}
+
+#[derive(Debug)]
+pub enum NodeState {
+    Resolved(Box<Model>),
+    /// Named as a parent, but could not be read.
+    Unresolved(SourceError),
+    /// Named as a parent above `--max-depth`; not fetched.
+    BeyondDepth,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub id: String,
+    pub state: NodeState,
+}
+
+impl Node {
+    pub fn model(&self) -> Option<&Model> {
+        match &self.state {
+            NodeState::Resolved(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// An ancestor as seen from one model: the chain that reaches it, nearest first.
+#[derive(Clone, Debug)]
+pub struct Ancestor {
+    pub node: NodeIndex,
+    /// From the model's parent up to and including this ancestor.
+    pub chain: Vec<NodeIndex>,
+    /// Every edge on the chain is a quantization (a format change, not an adaptation).
+    pub only_quantized: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Lineage {
+    graph: DiGraph<Node, Relation>,
+    index: HashMap<String, NodeIndex>,
+}
+
+impl Lineage {
+    pub fn node(&self, index: NodeIndex) -> &Node {
+        &self.graph[index]
+    }
+
+    pub fn find(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.graph.node_indices()
+    }
+
+    pub fn len(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.graph.node_count() == 0
+    }
+
+    /// Direct parents with the relation of each edge, in the card's order.
+    pub fn parents(&self, node: NodeIndex) -> Vec<(NodeIndex, Relation)> {
+        let mut out: Vec<_> = self.graph.edges(node).map(|e| (e.target(), *e.weight())).collect();
+        // petgraph lists edges newest first; the card's order is insertion order.
+        out.reverse();
+        out
+    }
+
+    /// Every ancestor, breadth first (nearest first), each once, whatever cycles the graph has.
+    pub fn ancestors(&self, node: NodeIndex) -> Vec<Ancestor> {
+        let mut seen = HashSet::from([node]);
+        let mut out = Vec::new();
+        let mut queue = VecDeque::new();
+        for (parent, relation) in self.parents(node) {
+            if seen.insert(parent) {
+                queue.push_back(Ancestor {
+                    node: parent,
+                    chain: vec![parent],
+                    only_quantized: relation == Relation::Quantized,
+                });
+            }
+        }
+        while let Some(ancestor) = queue.pop_front() {
+            for (parent, relation) in self.parents(ancestor.node) {
+                if seen.insert(parent) {
+                    let mut chain = ancestor.chain.clone();
+                    chain.push(parent);
+                    queue.push_back(Ancestor {
+                        node: parent,
+                        chain,
+                        only_quantized: ancestor.only_quantized && relation == Relation::Quantized,
+                    });
+                }
+            }
+            out.push(ancestor);
+        }
+        out
+    }
+
+    /// Every cycle of `base_model` links, as the models in it.
+    pub fn cycles(&self) -> Vec<Vec<NodeIndex>> {
+        petgraph::algo::tarjan_scc(&self.graph)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
+            .collect()
+    }
+
+    /// Generations above the model: the longest of the shortest chains to its ancestors.
+    pub fn depth(&self, node: NodeIndex) -> usize {
+        self.ancestors(node).iter().map(|a| a.chain.len()).max().unwrap_or(0)
+    }
+
+    fn insert(&mut self, id: &str, state: NodeState) -> NodeIndex {
+        if let Some(&index) = self.index.get(id) {
+            self.graph[index].state = state;
+            return index;
+        }
+        let index = self.graph.add_node(Node { id: id.to_string(), state });
+        self.index.insert(id.to_string(), index);
+        index
+    }
+}
+
+/// Builds a [`Lineage`] from a source.
+pub struct LineageBuilder<'a> {
+    source: &'a dyn Source,
+    catalogue: &'a Catalogue,
+    max_depth: usize,
+    lineage: Lineage,
+}
+
+impl<'a> LineageBuilder<'a> {
+    pub fn new(source: &'a dyn Source, catalogue: &'a Catalogue, max_depth: usize) -> Self {
+        LineageBuilder { source, catalogue, max_depth, lineage: Lineage::default() }
+    }
+
+    /// Every descendant of `root` (not `root` itself), breadth first, each once. A child list
+    /// that cannot be had is returned as an error beside what was found.
+    pub async fn descendants(&self, root: &str) -> (Vec<String>, Vec<(String, SourceError)>) {
+        let mut seen = HashSet::from([root.to_string()]);
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut frontier = vec![root.to_string()];
+        let mut depth = 0;
+        while !frontier.is_empty() && depth < self.max_depth {
+            let lists = futures_util::future::join_all(frontier.iter().map(|id| self.source.children(id))).await;
+            let mut next = Vec::new();
+            for (parent, list) in frontier.iter().zip(lists) {
+                match list {
+                    Ok(children) => {
+                        for child in children {
+                            if seen.insert(child.clone()) {
+                                out.push(child.clone());
+                                next.push(child);
+                            }
+                        }
+                    }
+                    Err(e) => errors.push((parent.clone(), e)),
+                }
+            }
+            frontier = next;
+            depth += 1;
+        }
+        (out, errors)
+    }
+
+    /// Fetches `ids` and all of their ancestors up to `max_depth` generations above each.
+    pub async fn add_upward(&mut self, ids: &[String]) {
+        let mut frontier: Vec<String> =
+            ids.iter().filter(|id| !self.is_fetched(id)).cloned().collect::<HashSet<_>>().into_iter().collect();
+        frontier.sort();
+        let mut depth = 0;
+        while !frontier.is_empty() {
+            let records = futures_util::future::join_all(frontier.iter().map(|id| self.source.model(id))).await;
+            let mut next = Vec::new();
+            for (id, record) in frontier.iter().zip(records) {
+                let model = match record {
+                    Ok(record) => Model::from_record(record, self.catalogue),
+                    Err(e) => {
+                        self.lineage.insert(id, NodeState::Unresolved(e));
+                        continue;
+                    }
+                };
+                let parents = model.card.meta.base_model.clone();
+                let declared = model.card.meta.base_model_relation.as_deref().and_then(Relation::parse);
+                let relation = infer_relation(
+                    declared,
+                    parents.len(),
+                    model.info.files(),
+                    model.info.tags.iter().chain(&model.card.meta.tags).map(String::as_str),
+                );
+                let child = self.lineage.insert(id, NodeState::Resolved(Box::new(model)));
+                for parent in parents {
+                    let parent_index = match self.lineage.find(&parent) {
+                        Some(index) => index,
+                        // A placeholder until a later level fetches it, or for good beyond the cap.
+                        None => self.lineage.insert(&parent, NodeState::BeyondDepth),
+                    };
+                    if depth < self.max_depth && !self.is_fetched(&parent) {
+                        next.push(parent);
+                    }
+                    if !self.lineage.graph.contains_edge(child, parent_index) {
+                        self.lineage.graph.add_edge(child, parent_index, relation);
+                    }
+                }
+            }
+            // A parent may have been fetched later in this same level.
+            next.retain(|id| !self.is_fetched(id));
+            next.sort();
+            next.dedup();
+            frontier = next;
+            depth += 1;
+        }
+    }
+
+    fn is_fetched(&self, id: &str) -> bool {
+        self.lineage.find(id).is_some_and(|i| !matches!(self.lineage.node(i).state, NodeState::BeyondDepth))
+    }
+
+    pub fn finish(self) -> Lineage {
+        self.lineage
+    }
+}

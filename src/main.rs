@@ -1,0 +1,271 @@
+//! The `pedigree` command line: parses arguments, wires the library's parts together, and maps
+//! the outcome to an exit code. No audit logic lives here.
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
+use pedigree::config::Config;
+use pedigree::findings::{Rule, RuleDocs, Severity};
+use pedigree::license::Catalogue;
+use pedigree::report::{Report, render_human, render_json};
+use pedigree::source::{LocalRepo, Mirror, Source};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// No finding at or above `--fail-on`.
+const EXIT_CLEAN: u8 = 0;
+/// Findings at or above `--fail-on`.
+const EXIT_FINDINGS: u8 = 1;
+/// Usage, configuration or I/O error.
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "pedigree", version, about = "Licence-compliance auditor for models on the Hugging Face Hub")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit one model (a Hub id, or a local model directory) against all of its ancestors.
+    Audit {
+        /// `owner/name`, or a directory holding a model repo (README.md and files).
+        target: String,
+        #[command(flatten)]
+        opts: AuditOpts,
+    },
+    /// Audit every descendant of ROOT, each against all of its ancestors.
+    Family {
+        /// The family's root model, `owner/name`.
+        #[arg(required_unless_present = "all")]
+        root: Option<String>,
+        /// Audit every model the mirror holds instead of one family.
+        #[arg(long, conflicts_with = "root")]
+        all: bool,
+        #[command(flatten)]
+        opts: AuditOpts,
+    },
+    /// List the rules Pedigree reports (or, with --licenses, the licence catalogue).
+    Rules {
+        #[arg(long)]
+        licenses: bool,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Explain a rule (e.g. `license-drift`) or a licence (e.g. `llama2`).
+    Explain {
+        id: String,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+struct AuditOpts {
+    /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
+    #[arg(long, value_name = "DIR", env = "PEDIGREE_MIRROR")]
+    mirror: Option<PathBuf>,
+    /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// A `.pedigree.yml` (default: the one in the audited directory, else the current one).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// How many generations above a model to walk at most.
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
+    max_depth: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    match run(Cli::parse()) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // One line: the reason, with its causes.
+            let mut line = err.to_string();
+            for cause in err.chain().skip(1) {
+                line.push_str(&format!(": {cause}"));
+            }
+            eprintln!("error: {}", line.replace('\n', " "));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn catalogue(rules: Option<&Path>) -> Result<(Catalogue, RuleDocs)> {
+    Ok(match rules {
+        Some(dir) => {
+            let findings = dir.join("findings.yml");
+            let docs = match std::fs::read_to_string(&findings) {
+                Ok(text) => RuleDocs::parse(&text, &findings.display().to_string())?,
+                Err(_) => RuleDocs::builtin()?,
+            };
+            (Catalogue::load_dir(dir)?, docs)
+        }
+        None => (Catalogue::builtin()?, RuleDocs::builtin()?),
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit { target, opts } => audit(Some(target), false, opts),
+        Command::Family { root, all, opts } => audit(root, all, opts),
+        Command::Rules { licenses, format, rules } => {
+            let (catalogue, docs) = catalogue(rules.as_deref())?;
+            list_rules(&catalogue, &docs, licenses, format)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Explain { id, rules } => {
+            let (catalogue, docs) = catalogue(rules.as_deref())?;
+            explain(&catalogue, &docs, &id)?;
+            Ok(EXIT_CLEAN)
+        }
+    }
+}
+
+fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
+    let (catalogue, docs) = catalogue(opts.rules.as_deref())?;
+    let mirror: Option<Arc<dyn Source>> = match &opts.mirror {
+        Some(dir) => Some(Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?)),
+        None => None,
+    };
+    let is_family = target.is_some() && !all && std::env::args().nth(1).as_deref() == Some("family");
+    let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match target {
+        Some(t) if !is_family && Path::new(&t).is_dir() => {
+            let repo = LocalRepo::open(Path::new(&t), mirror).map_err(anyhow::Error::msg)?;
+            let id = repo.id().to_string();
+            (Arc::new(repo), Target::Model(id), PathBuf::from(&t))
+        }
+        target => {
+            let Some(mirror) = mirror else {
+                bail!("no source to read models from: pass --mirror DIR (or a local model directory to `audit`)");
+            };
+            let target = match (target, is_family) {
+                (Some(id), true) => Target::Family(id),
+                (Some(id), false) => Target::Model(id),
+                (None, _) => Target::All,
+            };
+            (mirror, target, PathBuf::from("."))
+        }
+    };
+    let config = Config::discover(opts.config.as_deref(), &config_dir, &catalogue)?;
+    let auditor = Auditor {
+        source: source.as_ref(),
+        catalogue: &catalogue,
+        docs: &docs,
+        config: &config,
+        max_depth: opts.max_depth,
+        today: today(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().context("starting the runtime")?;
+    let report = runtime.block_on(auditor.run(&target))?;
+    write_report(&report, opts.format)?;
+    let failed = opts.fail_on.threshold().is_some_and(|t| report.worst().is_some_and(|w| w >= t));
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn write_report(report: &Report, format: Format) -> Result<()> {
+    let stdout = std::io::stdout();
+    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let mut out = stdout.lock();
+    match format {
+        Format::Human => render_human(report, &mut out, color)?,
+        Format::Json => render_json(report, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn list_rules(catalogue: &Catalogue, docs: &RuleDocs, licenses: bool, format: Format) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match (licenses, format) {
+        (false, Format::Human) => {
+            for doc in docs.iter() {
+                writeln!(out, "{:<22} {:<8} {}", doc.id, doc.severity.as_str(), doc.summary)?;
+            }
+        }
+        (false, Format::Json) => {
+            serde_json::to_writer_pretty(&mut out, &docs.iter().collect::<Vec<_>>())?;
+            writeln!(out)?;
+        }
+        (true, Format::Human) => {
+            for (_, e) in catalogue.iter() {
+                writeln!(out, "{:<38} {:<14} {}", e.id, e.class.as_str(), e.name)?;
+            }
+        }
+        (true, Format::Json) => {
+            let list: Vec<_> = catalogue
+                .iter()
+                .map(|(_, e)| serde_json::json!({"id": e.id, "spdx": e.spdx, "name": e.name, "class": e.class.as_str(), "url": e.url}))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if let Some(rule) = Rule::from_id(id) {
+        let doc = docs.get(rule);
+        writeln!(out, "{} ({} by default)\n\n{}\n\n{}\nSource: {}", doc.id, doc.severity, doc.summary, doc.explain.trim_end(), doc.source)?;
+        return Ok(());
+    }
+    if let Some(lid) = catalogue.by_name(id) {
+        let e = catalogue.get(lid);
+        writeln!(out, "{} — {}\nSPDX: {}\nclass: {}\ntext: {}", e.id, e.name, e.spdx, e.class, e.url)?;
+        if !e.commercial_use {
+            writeln!(out, "commercial use: not allowed")?;
+        }
+        if let Some(set) = &e.use_restrictions {
+            writeln!(out, "use restrictions: {set}")?;
+        }
+        writeln!(out, "\nWhat it asks of derivatives:")?;
+        if e.obligations.is_empty() {
+            writeln!(out, "  nothing")?;
+        }
+        for ob in &e.obligations {
+            writeln!(out, "  - {} [{}, {}]", ob.summary.trim(), ob.clause.section, ob.clause.url)?;
+        }
+        return Ok(());
+    }
+    bail!("`{id}` is neither a rule nor a licence id (see `pedigree rules` and `pedigree rules --licenses`)")
+}

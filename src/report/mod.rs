@@ -1,0 +1,101 @@
+//! The report: everything a run concluded, as one serialisable value. Renderers only render it.
+
+mod human;
+
+pub use human::render_human;
+
+use crate::card::OneOrMany;
+use crate::findings::{Finding, Severity};
+use crate::lineage::Relation;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub tool: Tool,
+    pub models: Vec<ModelEntry>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Self {
+        Tool { name: "pedigree", version: env!("CARGO_PKG_VERSION") }
+    }
+}
+
+/// How a model took part in the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Audited: findings are reported on it.
+    Audited,
+    /// An ancestor read for context.
+    Ancestor,
+    /// Named as a parent but could not be read.
+    Unresolved,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub role: Role,
+    pub license: LicenseView,
+    pub parents: Vec<ParentView>,
+    /// Generations above the model in its lineage (0 for a model without known parents).
+    pub depth: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LicenseView {
+    /// The `license` field as the card holds it: a string, a list, or null.
+    pub declared: Option<OneOrMany>,
+    /// The licence as Pedigree understood it, with Hub ids (`apache-2.0 OR mit`); null when
+    /// missing or unknown.
+    pub normalized: Option<String>,
+    /// The licence's class when it is one catalogue licence.
+    pub class: Option<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ParentView {
+    pub id: String,
+    pub relation: Relation,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Models audited (ancestors read for context are not counted).
+    pub models: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Findings silenced by waivers in force.
+    pub waived: usize,
+}
+
+impl Summary {
+    pub fn count(findings: &[Finding], models: usize, waived: usize) -> Summary {
+        let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        Summary { models, errors: n(Severity::Error), warnings: n(Severity::Warning), notes: n(Severity::Note), waived }
+    }
+}
+
+impl Report {
+    /// The most severe finding, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// The JSON report: a stable contract, documented in the README.
+pub fn render_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}

@@ -1,0 +1,144 @@
+//! A Hub mirror on disk: `<root>/<owner>/<name>/info.json`, `README.md` and other repo files
+//! (format: HUB-MIRROR.md). It stands in for the Hub in tests, examples and benchmarks.
+
+use super::{MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, valid_model_id};
+use async_trait::async_trait;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Reads a mirror directory. Files are small and local, so plain blocking reads are used: a
+/// thread hop per file (tokio::fs) would cost more than the read.
+#[derive(Debug)]
+pub struct Mirror {
+    root: PathBuf,
+    index: OnceLock<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    models: Vec<String>,
+    children: HashMap<String, Vec<String>>,
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`]; `None` when it does not exist.
+pub(crate) fn read_bounded(path: &Path, shown: &str) -> Result<Option<Vec<u8>>, SourceError> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(SourceError::Other(format!("{shown}: {e}"))),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| SourceError::Other(format!("{shown}: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::Invalid(format!("{shown}: larger than the {MAX_FILE_BYTES} byte limit")));
+    }
+    Ok(Some(bytes))
+}
+
+/// Parents named by the Hub's `base_model:<id>` and `base_model:<relation>:<id>` tags.
+pub(crate) fn parents_from_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let Some(rest) = tag.strip_prefix("base_model:") else { continue };
+        let id = rest.split_once(':').map_or(rest, |(_, id)| id);
+        if valid_model_id(id) && !out.iter().any(|p| p == id) {
+            out.push(id.to_string());
+        }
+    }
+    out
+}
+
+impl Mirror {
+    pub fn open(root: impl Into<PathBuf>) -> Result<Mirror, SourceError> {
+        let root = root.into();
+        if !root.is_dir() {
+            return Err(SourceError::NotFound(format!("mirror {} is not a directory", root.display())));
+        }
+        Ok(Mirror { root, index: OnceLock::new() })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn dir(&self, id: &str) -> Result<PathBuf, SourceError> {
+        if !valid_model_id(id) {
+            return Err(SourceError::NotFound(format!("`{id}` is not a valid model id (owner/name)")));
+        }
+        Ok(self.root.join(id))
+    }
+
+    /// Built on first use: one pass over every info.json, reading only `tags`.
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            #[derive(Deserialize)]
+            struct Tags {
+                #[serde(default)]
+                tags: Vec<String>,
+            }
+            let mut index = Index::default();
+            let Ok(owners) = std::fs::read_dir(&self.root) else { return index };
+            for owner in owners.flatten() {
+                let Ok(names) = std::fs::read_dir(owner.path()) else { continue };
+                for name in names.flatten() {
+                    let id = format!("{}/{}", owner.file_name().to_string_lossy(), name.file_name().to_string_lossy());
+                    let info = name.path().join("info.json");
+                    if !valid_model_id(&id) || !info.is_file() {
+                        continue;
+                    }
+                    index.models.push(id.clone());
+                    let tags = read_bounded(&info, &id)
+                        .ok()
+                        .flatten()
+                        .and_then(|b| serde_json::from_slice::<Tags>(&b).ok())
+                        .map(|t| t.tags)
+                        .unwrap_or_default();
+                    for parent in parents_from_tags(&tags) {
+                        index.children.entry(parent).or_default().push(id.clone());
+                    }
+                }
+            }
+            index.models.sort();
+            index.children.values_mut().for_each(|v| v.sort());
+            index
+        })
+    }
+}
+
+#[async_trait]
+impl Source for Mirror {
+    async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
+        let dir = self.dir(id)?;
+        let shown = format!("{id}/info.json");
+        let Some(bytes) = read_bounded(&dir.join("info.json"), &shown)? else {
+            return Err(SourceError::NotFound(format!("{id} is not in the mirror")));
+        };
+        let info: ModelInfo = serde_json::from_slice(&bytes)
+            .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
+        let readme = read_bounded(&dir.join("README.md"), &format!("{id}/README.md"))?
+            .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
+        Ok(ModelRecord { info: ModelInfo { id: id.to_string(), ..info }, readme })
+    }
+
+    async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {
+        let dir = self.dir(id)?;
+        if path.split('/').any(|p| p.is_empty() || p == "..") || path.starts_with('/') {
+            return Err(SourceError::NotFound(format!("{id}: `{path}` is not a repo path")));
+        }
+        read_bounded(&dir.join(path), &format!("{id}/{path}"))?
+            .ok_or_else(|| SourceError::NotFound(format!("{id}/{path} is not in the mirror")))
+    }
+
+    async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {
+        Ok(self.index().children.get(id).cloned().unwrap_or_default())
+    }
+
+    async fn all_models(&self) -> Result<Vec<String>, SourceError> {
+        Ok(self.index().models.clone())
+    }
+}
