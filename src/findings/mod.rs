@@ -3,7 +3,7 @@
 mod docs;
 mod sink;
 
-pub use docs::{RuleDoc, RuleDocs};
+pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
 pub use sink::{Sink, SinkSummary};
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,147 @@
+//! Test support: tiny fixture mirrors written to a temporary directory, and a runner for the
+//! real `pedigree` binary.
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A mirror in a temp dir. Each model gets an info.json shaped like the Hub's and, unless
+/// `card` is `None`, a README.md.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+/// One fixture model: front matter lines and extra repo files.
+pub struct Model<'a> {
+    pub id: &'a str,
+    pub front_matter: &'a str,
+    pub files: &'a [&'a str],
+    pub tags: &'a [&'a str],
+}
+
+pub fn model<'a>(id: &'a str, front_matter: &'a str) -> Model<'a> {
+    Model { id, front_matter, files: &[], tags: &[] }
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a model whose card is `---\n{front_matter}---\n# {name}\n`.
+    pub fn add(&self, m: Model<'_>) -> &Self {
+        let card = format!("---\n{}---\n\n# {}\n\nA fixture model.\n", m.front_matter, m.id);
+        self.add_raw(m.id, Some(&card), m.files, m.tags)
+    }
+
+    /// Writes a model with a card given verbatim (or none).
+    pub fn add_raw(&self, id: &str, card: Option<&str>, files: &[&str], extra_tags: &[&str]) -> &Self {
+        let dir = self.dir.path().join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        let card_data: Value = card
+            .and_then(|c| pedigree::card::split(c).yaml)
+            .and_then(|y| serde_yaml::from_str::<Value>(&y).ok())
+            .unwrap_or(Value::Null);
+        let mut tags: Vec<String> = extra_tags.iter().map(|t| t.to_string()).collect();
+        let parents: Vec<String> = match card_data.get("base_model") {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(v)) => v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            _ => vec![],
+        };
+        for p in &parents {
+            tags.push(format!("base_model:{p}"));
+            tags.push(format!("base_model:finetune:{p}"));
+        }
+        if let Some(Value::String(l)) = card_data.get("license") {
+            tags.push(format!("license:{l}"));
+        }
+        let mut siblings = vec![json!({"rfilename": ".gitattributes"}), json!({"rfilename": "config.json"})];
+        if card.is_some() {
+            siblings.push(json!({"rfilename": "README.md"}));
+        }
+        siblings.extend(files.iter().map(|f| json!({"rfilename": f})));
+        let info = json!({
+            "id": id, "modelId": id, "author": id.split('/').next().unwrap(),
+            "sha": "0123456789abcdef0123456789abcdef01234567",
+            "lastModified": "2025-01-01T00:00:00.000Z", "private": false, "gated": false,
+            "disabled": false, "tags": tags, "siblings": siblings, "cardData": card_data,
+        });
+        std::fs::write(dir.join("info.json"), serde_json::to_string_pretty(&info).unwrap()).unwrap();
+        if let Some(card) = card {
+            std::fs::write(dir.join("README.md"), card).unwrap();
+        }
+        self
+    }
+}
+
+/// The outcome of one run of the real binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+    }
+
+    /// `(model, rule)` of every finding in a JSON report.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["model"].as_str().unwrap().to_string(), f["rule"].as_str().unwrap().to_string()))
+            .collect()
+    }
+
+    pub fn has(&self, model: &str, rule: &str) -> bool {
+        self.pairs().iter().any(|(m, r)| m == model && r == rule)
+    }
+
+    pub fn rules_of(&self, model: &str) -> Vec<String> {
+        self.pairs().into_iter().filter(|(m, _)| m == model).map(|(_, r)| r).collect()
+    }
+}
+
+pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_pedigree"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("PEDIGREE_MIRROR")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run pedigree");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `pedigree family --all --mirror <fixture> --format json`.
+pub fn audit_all(fixture: &Fixture) -> Run {
+    let mirror = fixture.path().to_str().unwrap().to_string();
+    pedigree(&["family", "--all", "--mirror", &mirror, "--format", "json", "--fail-on", "never"], fixture.path())
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data/hub-mirror`, or `None` (with a message) when it is not beside the project.
+pub fn shared_mirror() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/data/hub-mirror");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/data/hub-mirror is not beside the project");
+        None
+    }
+}
