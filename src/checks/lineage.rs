@@ -43,7 +43,12 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     }
     for cycle in ctx.cycles {
         let on_cycle = cycle.contains(&s.node);
-        let reached = s.ancestors.iter().any(|a| cycle.contains(&a.node) && ctx.nearest_audited(a));
+        // Reached from below: reported here only if no audited model on the way (the cycle's
+        // own members included) reports it already.
+        let reached = s
+            .ancestors
+            .iter()
+            .any(|a| cycle.contains(&a.node) && a.chain.iter().all(|n| !ctx.audited.contains(n)));
         if !on_cycle && !reached {
             continue;
         }

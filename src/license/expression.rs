@@ -120,7 +120,10 @@ pub struct Unparsed {
 /// One licence word: a Hub id, alias, SPDX id or imprecise SPDX name.
 pub(crate) fn lookup_word(catalogue: &Catalogue, word: &str) -> Option<LicenseId> {
     catalogue.by_name(word).or_else(|| catalogue.by_spdx(word)).or_else(|| {
-        let (id, _) = spdx::imprecise_license_id(word).or_else(|| spdx::license_id(word).map(|id| (id, 0)))?;
+        // `imprecise_license_id` matches a prefix ("apache-2.0 OR mit" starts like Apache-2.0);
+        // only a match of the whole word counts.
+        let imprecise = spdx::imprecise_license_id(word).filter(|(_, len)| *len == word.len()).map(|(id, _)| id);
+        let id = imprecise.or_else(|| spdx::license_id(word))?;
         catalogue.by_spdx(id.name)
     })
 }
