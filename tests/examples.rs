@@ -1,0 +1,57 @@
+//! The example mirror shipped in `examples/`: every rule shows at least once, and the human and
+//! JSON reports are pinned by snapshots.
+
+mod common;
+
+use common::{pedigree, repo_root};
+
+fn run(format: &str) -> common::Run {
+    let root = repo_root();
+    pedigree(&["family", "--all", "--mirror", "examples/mirror", "--format", format], &root)
+}
+
+#[test]
+fn every_core_rule_shows_in_the_example_mirror() {
+    let run = run("json");
+    assert_eq!(run.code, 1);
+    let rules: Vec<String> = run.pairs().into_iter().map(|(_, r)| r).collect();
+    for rule in [
+        "license-drift",
+        "missing-license",
+        "unknown-license",
+        "license-undecidable",
+        "incompatible-parents",
+        "unresolved-parent",
+        "lineage-cycle",
+        "naming-obligation",
+        "card-invalid",
+    ] {
+        assert!(rules.iter().any(|r| r == rule), "the example mirror never shows {rule}");
+    }
+    // Clean scenarios stay clean.
+    for clean in [
+        "acme-support/helpdesk-7b-lora",
+        "nordic-nlp/Llama-3-Fjord-8B-sv",
+        "pixelforge/sd21-pixel-art",
+        "tinytools/phi-2-summarizer",
+        "tinytools/phi-2-dual",
+    ] {
+        assert!(run.rules_of(clean).is_empty(), "{clean}: {:?}", run.rules_of(clean));
+    }
+}
+
+#[test]
+fn example_reports_match_snapshots() {
+    insta::assert_snapshot!("examples_human", run("human").stdout);
+    let mut json = run("json").json();
+    json["tool"]["version"] = "[version]".into();
+    insta::assert_json_snapshot!("examples_json", json);
+}
+
+#[test]
+fn pre_publish_example_is_audited_against_the_mirror() {
+    let root = repo_root();
+    let run = pedigree(&["audit", "examples/my-model", "--mirror", "examples/mirror", "--format", "json"], &root);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.rules_of("examples/my-model"), vec!["license-drift"]);
+}

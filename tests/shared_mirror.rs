@@ -1,0 +1,103 @@
+//! Acceptance on the real crawl in ../shared/data/hub-mirror (skipped when it is absent): the
+//! verdicts on real cases, and a clean run over every family.
+
+mod common;
+
+use common::{pedigree, shared_mirror};
+use std::sync::OnceLock;
+
+/// One `family --all` run over the whole mirror, shared by the tests.
+fn all() -> Option<&'static common::Run> {
+    static RUN: OnceLock<Option<common::Run>> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let mirror = shared_mirror()?;
+        let m = mirror.to_str().unwrap().to_string();
+        Some(pedigree(&["family", "--all", "--mirror", &m, "--format", "json", "--fail-on", "never"], &mirror))
+    })
+    .as_ref()
+}
+
+#[test]
+fn llama2_children_declared_mit_or_apache_drift() {
+    let Some(run) = all() else { return };
+    for id in ["CreitinGameplays/Llama-2-7b-chat-reasoning-test", "RakshitAi/AtmaLLaMA", "Arjs/Llama-2-7b-chatbot-finetune", "MVRL/Eco-Llama-7b"] {
+        assert!(run.has(id, "license-drift"), "{id} should drift from llama2");
+    }
+    let report = run.json();
+    let models = report["models"].as_array().unwrap();
+    let llama_children: Vec<&str> = models
+        .iter()
+        .filter(|m| m["parents"].as_array().unwrap().iter().any(|p| p["id"] == "meta-llama/Llama-2-7b-chat-hf"))
+        .filter(|m| m["license"]["declared"] == "mit" || m["license"]["declared"] == "apache-2.0")
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(llama_children.len() >= 20, "{}", llama_children.len());
+    for id in llama_children {
+        assert!(run.has(id, "license-drift"), "{id} declares a permissive licence under llama2 and was not flagged");
+    }
+}
+
+#[test]
+fn rail_to_rail_and_mit_to_apache_do_not_drift() {
+    let Some(run) = all() else { return };
+    let report = run.json();
+    let models = report["models"].as_array().unwrap();
+    let child_of = |parent: &str, licence: &str| -> Vec<String> {
+        models
+            .iter()
+            .filter(|m| m["parents"].as_array().unwrap().iter().any(|p| p["id"] == parent))
+            .filter(|m| m["license"]["declared"] == licence)
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let rail = child_of("stabilityai/stable-diffusion-2-1", "creativeml-openrail-m");
+    let apache = child_of("microsoft/phi-2", "apache-2.0");
+    assert!(rail.len() >= 10 && apache.len() >= 4, "{} {}", rail.len(), apache.len());
+    for id in rail.iter().chain(&apache) {
+        assert!(!run.has(id, "license-drift"), "{id} was flagged");
+    }
+}
+
+#[test]
+fn other_with_license_name_is_understood() {
+    let Some(run) = all() else { return };
+    let report = run.json();
+    let exaone: Vec<&serde_json::Value> = report["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["license"]["declared"] == "other" && m["id"].as_str().unwrap().contains("EXAONE"))
+        .collect();
+    assert!(exaone.len() >= 10);
+    for m in exaone {
+        assert_eq!(m["license"]["normalized"], "exaone", "{}", m["id"]);
+        assert!(!run.has(m["id"].as_str().unwrap(), "unknown-license"));
+    }
+}
+
+#[test]
+fn every_family_audits_without_a_panic() {
+    let Some(mirror) = shared_mirror() else { return };
+    let m = mirror.to_str().unwrap();
+    let roots = [
+        "meta-llama/Llama-2-7b-chat-hf",
+        "microsoft/phi-2",
+        "stabilityai/stable-diffusion-2-1",
+        "deepseek-ai/DeepSeek-V3",
+        "mistralai/Mistral-Small-24B-Base-2501",
+        "deepseek-ai/Janus-Pro-7B",
+        "THUDM/CogVideoX-5b",
+        "LGAI-EXAONE/EXAONE-Deep-32B",
+        "bigscience/bloom",
+        "EleutherAI/gpt-neox-20b",
+    ];
+    for root in roots {
+        let run = pedigree(&["family", root, "--mirror", m, "--format", "json", "--fail-on", "never"], &mirror);
+        assert_eq!(run.code, 0, "{root}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{root}: {}", run.stderr);
+        assert!(run.json()["summary"]["models"].as_u64().unwrap() >= 1);
+    }
+    let all = all().unwrap();
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(all.json()["summary"]["models"], 1220);
+}
