@@ -18,7 +18,12 @@ fn main() {
     out.push_str("pub const BUILTIN_LICENSES: &[(&str, &str)] = &[\n");
     for name in &names {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
         println!("cargo:rerun-if-changed={}", path.display());
     }
     out.push_str("];\n");

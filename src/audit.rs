@@ -37,7 +37,9 @@ pub struct Auditor<'a> {
 
 /// Today's date in UTC.
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 impl Auditor<'_> {
@@ -53,14 +55,21 @@ impl Auditor<'_> {
                 ids.insert(0, root.clone());
                 ids
             }
-            Target::All => self.source.all_models().await.map_err(|e| Error::Usage(e.to_string()))?,
+            Target::All => self
+                .source
+                .all_models()
+                .await
+                .map_err(|e| Error::Usage(e.to_string()))?,
         };
         builder.add_upward(&ids).await;
         let lineage = builder.finish();
         if let Target::Model(id) | Target::Family(id) = target {
             let node = lineage.find(id).map(|n| &lineage.node(n).state);
             if let Some(NodeState::Unresolved(error)) = node {
-                return Err(Error::Target { model: id.clone(), message: error.to_string() });
+                return Err(Error::Target {
+                    model: id.clone(),
+                    message: error.to_string(),
+                });
             }
         }
         let audited: HashSet<_> = ids
@@ -84,19 +93,34 @@ impl Auditor<'_> {
         }
         let (mut findings, summary) = sink.finish();
         findings.sort_by(|a, b| {
-            (&a.model, std::cmp::Reverse(a.severity), a.rule, &a.fingerprint).cmp(&(
-                &b.model,
-                std::cmp::Reverse(b.severity),
-                b.rule,
-                &b.fingerprint,
-            ))
+            (
+                &a.model,
+                std::cmp::Reverse(a.severity),
+                a.rule,
+                &a.fingerprint,
+            )
+                .cmp(&(
+                    &b.model,
+                    std::cmp::Reverse(b.severity),
+                    b.rule,
+                    &b.fingerprint,
+                ))
         });
         let models = self.model_entries(&lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
-        Ok(Report { tool: Tool::default(), models, findings, summary })
+        Ok(Report {
+            tool: Tool::default(),
+            models,
+            findings,
+            summary,
+        })
     }
 
-    fn model_entries(&self, lineage: &Lineage, audited: &HashSet<petgraph::graph::NodeIndex>) -> Vec<ModelEntry> {
+    fn model_entries(
+        &self,
+        lineage: &Lineage,
+        audited: &HashSet<petgraph::graph::NodeIndex>,
+    ) -> Vec<ModelEntry> {
         let mut entries: Vec<ModelEntry> = lineage
             .nodes()
             .filter(|n| !matches!(lineage.node(*n).state, NodeState::BeyondDepth))
@@ -116,7 +140,9 @@ impl Auditor<'_> {
                         LicenseView {
                             declared: model.card.meta.license.clone(),
                             normalized: expr.map(|e| e.display(self.catalogue).to_string()),
-                            class: expr.and_then(|e| e.single()).map(|id| self.catalogue.get(id).class.as_str()),
+                            class: expr
+                                .and_then(|e| e.single())
+                                .map(|id| self.catalogue.get(id).class.as_str()),
                         }
                     }
                     None => LicenseView::default(),
@@ -124,9 +150,18 @@ impl Auditor<'_> {
                 let parents = lineage
                     .parents(n)
                     .into_iter()
-                    .map(|(p, relation)| ParentView { id: lineage.node(p).id.clone(), relation })
+                    .map(|(p, relation)| ParentView {
+                        id: lineage.node(p).id.clone(),
+                        relation,
+                    })
                     .collect();
-                ModelEntry { id: node.id.clone(), role, license, parents, depth: lineage.depth(n) }
+                ModelEntry {
+                    id: node.id.clone(),
+                    role,
+                    license,
+                    parents,
+                    depth: lineage.depth(n),
+                }
             })
             .collect();
         entries.sort_by(|a, b| a.id.cmp(&b.id));

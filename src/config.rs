@@ -72,7 +72,11 @@ pub struct Config {
 
 /// The 1-based line of the first line containing `needle` at or after `from`.
 fn line_of(text: &str, needle: &str, from: usize) -> Option<usize> {
-    text.lines().enumerate().skip(from.saturating_sub(1)).find(|(_, l)| l.contains(needle)).map(|(i, _)| i + 1)
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
 }
 
 impl Config {
@@ -88,7 +92,11 @@ impl Config {
             Some(path) => Config::load(path, catalogue),
             None => {
                 let candidate = dir.join(FILE_NAME);
-                if candidate.is_file() { Config::load(&candidate, catalogue) } else { Ok(Config::default()) }
+                if candidate.is_file() {
+                    Config::load(&candidate, catalogue)
+                } else {
+                    Ok(Config::default())
+                }
             }
         }
     }
@@ -107,8 +115,13 @@ impl Config {
                 match catalogue.by_name(name) {
                     Some(id) => ids.push(id),
                     None => {
-                        let hint = catalogue.suggest(name).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                        problems.push(format!("line {line}: licenses.{key}: unknown licence `{name}`{hint}"));
+                        let hint = catalogue
+                            .suggest(name)
+                            .map(|s| format!(" (did you mean `{s}`?)"))
+                            .unwrap_or_default();
+                        problems.push(format!(
+                            "line {line}: licenses.{key}: unknown licence `{name}`{hint}"
+                        ));
                     }
                 }
             }
@@ -128,7 +141,10 @@ impl Config {
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, id)| format!(" (did you mean `{id}`?)"))
                     .unwrap_or_default();
-                problems.push(format!("line {}: unknown rule `{name}`{hint}", line.unwrap_or(0)));
+                problems.push(format!(
+                    "line {}: unknown rule `{name}`{hint}",
+                    line.unwrap_or(0)
+                ));
             }
             found
         };
@@ -136,7 +152,9 @@ impl Config {
         let severity_line = line_of(text, "severity", 1).unwrap_or(1);
         for (name, level) in &raw.severity {
             let line = line_of(text, name, severity_line);
-            let Some(r) = rule(name, line, &mut problems) else { continue };
+            let Some(r) = rule(name, line, &mut problems) else {
+                continue;
+            };
             let level = match level.as_str() {
                 "error" => Some(Severity::Error),
                 "warning" => Some(Severity::Warning),
@@ -157,9 +175,15 @@ impl Config {
         for w in &raw.waivers {
             let line = line_of(text, &w.model, from);
             from = line.unwrap_or(from) + 1;
-            let Some(r) = rule(&w.rule, line, &mut problems) else { continue };
+            let Some(r) = rule(&w.rule, line, &mut problems) else {
+                continue;
+            };
             if w.reason.trim().is_empty() {
-                problems.push(format!("line {}: waiver for `{}` needs a reason", line.unwrap_or(0), w.model));
+                problems.push(format!(
+                    "line {}: waiver for `{}` needs a reason",
+                    line.unwrap_or(0),
+                    w.model
+                ));
             }
             let expires = match &w.expires {
                 None => None,
@@ -175,11 +199,22 @@ impl Config {
                     }
                 },
             };
-            waivers.push(Waiver { model: w.model.clone(), rule: r, reason: w.reason.clone(), expires, line });
+            waivers.push(Waiver {
+                model: w.model.clone(),
+                rule: r,
+                reason: w.reason.clone(),
+                expires,
+                line,
+            });
         }
         if !problems.is_empty() {
             return Err(Error::config(path, problems.join("; ")));
         }
-        Ok(Config { path: Some(path.to_path_buf()), policy, waivers, severity })
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            policy,
+            waivers,
+            severity,
+        })
     }
 }

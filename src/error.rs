@@ -27,14 +27,23 @@ pub enum Error {
 
 impl Error {
     pub fn rules(origin: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Rules { origin: origin.into(), message: message.into() }
+        Error::Rules {
+            origin: origin.into(),
+            message: message.into(),
+        }
     }
 
     pub fn config(path: &Path, message: impl Into<String>) -> Error {
-        Error::Config { path: path.to_path_buf(), message: message.into() }
+        Error::Config {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
     }
 
     pub fn io(path: &Path, err: &std::io::Error) -> Error {
-        Error::Io { path: path.to_path_buf(), message: err.to_string() }
+        Error::Io {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }
     }
 }

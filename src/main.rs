@@ -22,7 +22,11 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "pedigree", version, about = "Licence-compliance auditor for models on the Hugging Face Hub")]
+#[command(
+    name = "pedigree",
+    version,
+    about = "Licence-compliance auditor for models on the Hugging Face Hub"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -114,7 +118,10 @@ impl FailOn {
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     match run(Cli::parse()) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -147,7 +154,11 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit { target, opts } => audit(Some(target), false, opts),
         Command::Family { root, all, opts } => audit(root, all, opts),
-        Command::Rules { licenses, format, rules } => {
+        Command::Rules {
+            licenses,
+            format,
+            rules,
+        } => {
             let (catalogue, docs) = catalogue(rules.as_deref())?;
             list_rules(&catalogue, &docs, licenses, format)?;
             Ok(EXIT_CLEAN)
@@ -166,7 +177,8 @@ fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
         Some(dir) => Some(Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?)),
         None => None,
     };
-    let is_family = target.is_some() && !all && std::env::args().nth(1).as_deref() == Some("family");
+    let is_family =
+        target.is_some() && !all && std::env::args().nth(1).as_deref() == Some("family");
     let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match target {
         Some(t) if !is_family && Path::new(&t).is_dir() => {
             let repo = LocalRepo::open(Path::new(&t), mirror).map_err(anyhow::Error::msg)?;
@@ -175,7 +187,9 @@ fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
         }
         target => {
             let Some(mirror) = mirror else {
-                bail!("no source to read models from: pass --mirror DIR (or a local model directory to `audit`)");
+                bail!(
+                    "no source to read models from: pass --mirror DIR (or a local model directory to `audit`)"
+                );
             };
             let target = match (target, is_family) {
                 (Some(id), true) => Target::Family(id),
@@ -194,10 +208,15 @@ fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
         max_depth: opts.max_depth,
         today: today(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().build().context("starting the runtime")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the runtime")?;
     let report = runtime.block_on(auditor.run(&target))?;
     write_report(&report, opts.format)?;
-    let failed = opts.fail_on.threshold().is_some_and(|t| report.worst().is_some_and(|w| w >= t));
+    let failed = opts
+        .fail_on
+        .threshold()
+        .is_some_and(|t| report.worst().is_some_and(|w| w >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
@@ -213,12 +232,23 @@ fn write_report(report: &Report, format: Format) -> Result<()> {
     Ok(())
 }
 
-fn list_rules(catalogue: &Catalogue, docs: &RuleDocs, licenses: bool, format: Format) -> Result<()> {
+fn list_rules(
+    catalogue: &Catalogue,
+    docs: &RuleDocs,
+    licenses: bool,
+    format: Format,
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match (licenses, format) {
         (false, Format::Human) => {
             for doc in docs.iter() {
-                writeln!(out, "{:<22} {:<8} {}", doc.id, doc.severity.as_str(), doc.summary)?;
+                writeln!(
+                    out,
+                    "{:<22} {:<8} {}",
+                    doc.id,
+                    doc.severity.as_str(),
+                    doc.summary
+                )?;
             }
         }
         (false, Format::Json) => {
@@ -246,12 +276,24 @@ fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if let Some(rule) = Rule::from_id(id) {
         let doc = docs.get(rule);
-        writeln!(out, "{} ({} by default)\n\n{}\n\n{}\nSource: {}", doc.id, doc.severity, doc.summary, doc.explain.trim_end(), doc.source)?;
+        writeln!(
+            out,
+            "{} ({} by default)\n\n{}\n\n{}\nSource: {}",
+            doc.id,
+            doc.severity,
+            doc.summary,
+            doc.explain.trim_end(),
+            doc.source
+        )?;
         return Ok(());
     }
     if let Some(lid) = catalogue.by_name(id) {
         let e = catalogue.get(lid);
-        writeln!(out, "{} — {}\nSPDX: {}\nclass: {}\ntext: {}", e.id, e.name, e.spdx, e.class, e.url)?;
+        writeln!(
+            out,
+            "{} — {}\nSPDX: {}\nclass: {}\ntext: {}",
+            e.id, e.name, e.spdx, e.class, e.url
+        )?;
         if !e.commercial_use {
             writeln!(out, "commercial use: not allowed")?;
         }
@@ -263,9 +305,17 @@ fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Result<()> {
             writeln!(out, "  nothing")?;
         }
         for ob in &e.obligations {
-            writeln!(out, "  - {} [{}, {}]", ob.summary.trim(), ob.clause.section, ob.clause.url)?;
+            writeln!(
+                out,
+                "  - {} [{}, {}]",
+                ob.summary.trim(),
+                ob.clause.section,
+                ob.clause.url
+            )?;
         }
         return Ok(());
     }
-    bail!("`{id}` is neither a rule nor a licence id (see `pedigree rules` and `pedigree rules --licenses`)")
+    bail!(
+        "`{id}` is neither a rule nor a licence id (see `pedigree rules` and `pedigree rules --licenses`)"
+    )
 }

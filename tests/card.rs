@@ -32,7 +32,10 @@ fn accepts_bom_and_crlf() {
 #[test]
 fn a_licence_list_is_kept_as_a_list() {
     let card = Card::parse("---\nlicense:\n  - mit\n  - apache-2.0\n---\n");
-    assert_eq!(card.meta.license, Some(OneOrMany::Many(vec!["mit".into(), "apache-2.0".into()])));
+    assert_eq!(
+        card.meta.license,
+        Some(OneOrMany::Many(vec!["mit".into(), "apache-2.0".into()]))
+    );
 }
 
 #[test]
@@ -51,31 +54,51 @@ fn unclosed_front_matter_is_a_problem_on_line_1() {
     assert_eq!(card.problems.len(), 1);
     assert_eq!(card.problems[0].line, Some(1));
     assert!(card.unreadable);
-    assert!(card.meta.license.is_none(), "the Hub reads no metadata from an unclosed block");
+    assert!(
+        card.meta.license.is_none(),
+        "the Hub reads no metadata from an unclosed block"
+    );
 }
 
 #[test]
 fn invalid_yaml_points_at_its_readme_line() {
-    let card = Card::parse("---\nlicense: mit\nbase_model: a/b\ntags: [one, two\npipeline_tag: x\n---\n");
+    let card =
+        Card::parse("---\nlicense: mit\nbase_model: a/b\ntags: [one, two\npipeline_tag: x\n---\n");
     assert_eq!(card.problems.len(), 1);
     let problem = &card.problems[0];
-    assert!(problem.message.starts_with("front matter is not valid YAML"), "{}", problem.message);
+    assert!(
+        problem
+            .message
+            .starts_with("front matter is not valid YAML"),
+        "{}",
+        problem.message
+    );
     // The flow list opens on README.md line 4; the parser notices on line 5 or 6.
     let line = problem.line.unwrap();
     assert!((5..=6).contains(&line), "line {line}");
     // Line numbers inside the message are README.md lines too.
-    assert!(problem.message.contains(&format!("line {line}")), "{}", problem.message);
+    assert!(
+        problem.message.contains(&format!("line {line}")),
+        "{}",
+        problem.message
+    );
     assert!(card.unreadable);
 }
 
 #[test]
 fn wrong_types_are_problems_at_the_key_line_and_the_rest_is_read() {
-    let card = Card::parse("---\nlicense: mit\nbase_model:\n  org: a\n  name: b\nlanguage: [en, {x: 1}]\n---\n");
+    let card = Card::parse(
+        "---\nlicense: mit\nbase_model:\n  org: a\n  name: b\nlanguage: [en, {x: 1}]\n---\n",
+    );
     assert_eq!(card.meta.license, Some(OneOrMany::One("mit".into())));
     assert!(card.meta.base_model.is_empty());
     let lines: Vec<Option<usize>> = card.problems.iter().map(|p| p.line).collect();
     assert_eq!(lines, vec![Some(3), Some(6)], "{:?}", card.problems);
-    assert!(card.problems[0].message.contains("`base_model` should be a string or a list"));
+    assert!(
+        card.problems[0]
+            .message
+            .contains("`base_model` should be a string or a list")
+    );
     assert!(!card.unreadable);
 }
 
@@ -108,7 +131,11 @@ fn hostile_yaml_does_not_panic_or_explode() {
     let laughs = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: [*g, *g, *g, *g, *g, *g, *g, *g, *g]\nlicense: mit\n---\n";
     let card = Card::parse(laughs);
     assert!(card.unreadable || card.meta.license.is_some());
-    let deep = format!("---\nlicense: {}{}\n---\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "---\nlicense: {}{}\n---\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let card = Card::parse(&deep);
     assert!(!card.problems.is_empty());
     let nul = "---\nlicense: \"mi\0t\"\nbase_model: a/b\u{7}\n---\n";
@@ -117,7 +144,10 @@ fn hostile_yaml_does_not_panic_or_explode() {
 
 #[test]
 fn cards_over_the_size_limit_are_not_parsed() {
-    let big = format!("---\nlicense: mit\n---\n{}", "x".repeat(pedigree::card::MAX_CARD_BYTES));
+    let big = format!(
+        "---\nlicense: mit\n---\n{}",
+        "x".repeat(pedigree::card::MAX_CARD_BYTES)
+    );
     let card = Card::parse(&big);
     assert!(card.unreadable);
     assert!(card.problems[0].message.contains("byte limit"));

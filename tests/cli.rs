@@ -7,9 +7,18 @@ use common::{Fixture, model, pedigree, repo_root};
 fn fixture() -> Fixture {
     let f = Fixture::new();
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
-    f.add(model("a/drift", "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n"));
-    f.add(model("a/unlabelled", "base_model: meta-llama/Llama-2-7b-hf\n"));
-    f.add(model("a/clean", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n"));
+    f.add(model(
+        "a/drift",
+        "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    f.add(model(
+        "a/unlabelled",
+        "base_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    f.add(model(
+        "a/clean",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
     f
 }
 
@@ -21,13 +30,50 @@ fn mirror(f: &Fixture) -> String {
 fn exit_codes_follow_fail_on() {
     let f = fixture();
     let m = mirror(&f);
-    assert_eq!(pedigree(&["audit", "a/clean", "--mirror", &m], f.path()).code, 0);
-    assert_eq!(pedigree(&["audit", "a/drift", "--mirror", &m], f.path()).code, 1);
-    assert_eq!(pedigree(&["audit", "a/drift", "--mirror", &m, "--fail-on", "never"], f.path()).code, 0);
+    assert_eq!(
+        pedigree(&["audit", "a/clean", "--mirror", &m], f.path()).code,
+        0
+    );
+    assert_eq!(
+        pedigree(&["audit", "a/drift", "--mirror", &m], f.path()).code,
+        1
+    );
+    assert_eq!(
+        pedigree(
+            &["audit", "a/drift", "--mirror", &m, "--fail-on", "never"],
+            f.path()
+        )
+        .code,
+        0
+    );
     // A warning only fails with --fail-on warning or note.
-    assert_eq!(pedigree(&["audit", "a/unlabelled", "--mirror", &m], f.path()).code, 0);
-    assert_eq!(pedigree(&["audit", "a/unlabelled", "--mirror", &m, "--fail-on", "warning"], f.path()).code, 1);
-    assert_eq!(pedigree(&["audit", "a/unlabelled", "--mirror", &m, "--fail-on", "note"], f.path()).code, 1);
+    assert_eq!(
+        pedigree(&["audit", "a/unlabelled", "--mirror", &m], f.path()).code,
+        0
+    );
+    assert_eq!(
+        pedigree(
+            &[
+                "audit",
+                "a/unlabelled",
+                "--mirror",
+                &m,
+                "--fail-on",
+                "warning"
+            ],
+            f.path()
+        )
+        .code,
+        1
+    );
+    assert_eq!(
+        pedigree(
+            &["audit", "a/unlabelled", "--mirror", &m, "--fail-on", "note"],
+            f.path()
+        )
+        .code,
+        1
+    );
 }
 
 #[test]
@@ -38,14 +84,26 @@ fn usage_and_io_errors_exit_2_with_one_line() {
         vec!["audit", "no/such-model", "--mirror", m.as_str()],
         vec!["audit", "a/drift"],
         vec!["audit", "a/drift", "--mirror", "/nonexistent/mirror"],
-        vec!["audit", "a/drift", "--mirror", m.as_str(), "--config", "/nonexistent.yml"],
+        vec![
+            "audit",
+            "a/drift",
+            "--mirror",
+            m.as_str(),
+            "--config",
+            "/nonexistent.yml",
+        ],
         vec!["explain", "no-such-rule"],
     ] {
         // From an empty directory, so `a/drift` cannot be mistaken for a local repo.
         let elsewhere = tempfile::tempdir().unwrap();
         let run = pedigree(&args, elsewhere.path());
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert_eq!(run.stderr.trim().lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "{args:?}: {}",
+            run.stderr
+        );
         assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
     }
 }
@@ -53,7 +111,17 @@ fn usage_and_io_errors_exit_2_with_one_line() {
 #[test]
 fn json_report_follows_the_documented_contract() {
     let f = fixture();
-    let run = pedigree(&["family", "meta-llama/Llama-2-7b-hf", "--mirror", &mirror(&f), "--format", "json"], f.path());
+    let run = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &mirror(&f),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert_eq!(run.code, 1);
     let r = run.json();
     assert_eq!(r["tool"]["name"], "pedigree");
@@ -61,7 +129,12 @@ fn json_report_follows_the_documented_contract() {
     assert_eq!(r["summary"]["models"], 4);
     assert_eq!(r["summary"]["errors"], 1);
     assert_eq!(r["summary"]["warnings"], 1);
-    let drift = r["models"].as_array().unwrap().iter().find(|m| m["id"] == "a/drift").unwrap();
+    let drift = r["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "a/drift")
+        .unwrap();
     assert_eq!(drift["license"]["declared"], "mit");
     assert_eq!(drift["license"]["normalized"], "mit");
     assert_eq!(drift["license"]["class"], "permissive");
@@ -69,8 +142,21 @@ fn json_report_follows_the_documented_contract() {
     assert_eq!(drift["parents"][0]["relation"], "finetune");
     assert_eq!(drift["depth"], 1);
     for finding in r["findings"].as_array().unwrap() {
-        for key in ["rule", "severity", "model", "ancestors", "message", "clause", "file", "line", "fingerprint"] {
-            assert!(finding.get(key).is_some(), "finding lacks `{key}`: {finding}");
+        for key in [
+            "rule",
+            "severity",
+            "model",
+            "ancestors",
+            "message",
+            "clause",
+            "file",
+            "line",
+            "fingerprint",
+        ] {
+            assert!(
+                finding.get(key).is_some(),
+                "finding lacks `{key}`: {finding}"
+            );
         }
         assert_eq!(finding["fingerprint"].as_str().unwrap().len(), 16);
     }
@@ -80,28 +166,72 @@ fn json_report_follows_the_documented_contract() {
 fn fingerprints_are_stable_across_runs_and_line_moves() {
     let f = fixture();
     let m = mirror(&f);
-    let first = pedigree(&["audit", "a/drift", "--mirror", &m, "--format", "json"], f.path()).json();
+    let first = pedigree(
+        &["audit", "a/drift", "--mirror", &m, "--format", "json"],
+        f.path(),
+    )
+    .json();
     // Same problem, card reformatted so the licence moves to another line.
-    f.add(model("a/drift", "language: en\ntags: [chat]\nbase_model: meta-llama/Llama-2-7b-hf\nlicense: mit\n"));
-    let second = pedigree(&["audit", "a/drift", "--mirror", &m, "--format", "json"], f.path()).json();
+    f.add(model(
+        "a/drift",
+        "language: en\ntags: [chat]\nbase_model: meta-llama/Llama-2-7b-hf\nlicense: mit\n",
+    ));
+    let second = pedigree(
+        &["audit", "a/drift", "--mirror", &m, "--format", "json"],
+        f.path(),
+    )
+    .json();
     assert_ne!(first["findings"][0]["line"], second["findings"][0]["line"]);
-    assert_eq!(first["findings"][0]["fingerprint"], second["findings"][0]["fingerprint"]);
+    assert_eq!(
+        first["findings"][0]["fingerprint"],
+        second["findings"][0]["fingerprint"]
+    );
     // A different problem has a different fingerprint.
-    f.add(model("a/drift", "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n"));
-    let third = pedigree(&["audit", "a/drift", "--mirror", &m, "--format", "json"], f.path()).json();
-    assert_ne!(first["findings"][0]["fingerprint"], third["findings"][0]["fingerprint"]);
+    f.add(model(
+        "a/drift",
+        "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    let third = pedigree(
+        &["audit", "a/drift", "--mirror", &m, "--format", "json"],
+        f.path(),
+    )
+    .json();
+    assert_ne!(
+        first["findings"][0]["fingerprint"],
+        third["findings"][0]["fingerprint"]
+    );
 }
 
 #[test]
 fn human_output_groups_by_model_with_chain_and_clause() {
     let f = fixture();
-    f.add(model("a/gguf", "license: apache-2.0\nbase_model: a/drift\n"));
-    let run = pedigree(&["family", "meta-llama/Llama-2-7b-hf", "--mirror", &mirror(&f)], f.path());
+    f.add(model(
+        "a/gguf",
+        "license: apache-2.0\nbase_model: a/drift\n",
+    ));
+    let run = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &mirror(&f),
+        ],
+        f.path(),
+    );
     let out = &run.stdout;
-    assert!(out.contains("a/gguf  apache-2.0 (permissive)\n  error[license-drift] README.md:2\n"), "{out}");
-    assert!(out.contains("chain: a/gguf ← a/drift ← meta-llama/Llama-2-7b-hf"), "{out}");
+    assert!(
+        out.contains("a/gguf  apache-2.0 (permissive)\n  error[license-drift] README.md:2\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("chain: a/gguf ← a/drift ← meta-llama/Llama-2-7b-hf"),
+        "{out}"
+    );
     assert!(out.contains("clause: §1.b.i https://"), "{out}");
-    assert!(out.contains("Audited 5 models: 2 errors, 1 warning, 0 notes"), "{out}");
+    assert!(
+        out.contains("Audited 5 models: 2 errors, 1 warning, 0 notes"),
+        "{out}"
+    );
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
 }
 
@@ -115,16 +245,33 @@ fn config_waivers_severity_and_policy() {
     )
     .unwrap();
     let run = pedigree(
-        &["family", "meta-llama/Llama-2-7b-hf", "--mirror", &mirror(&f), "--config", config.to_str().unwrap(), "--format", "json"],
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &mirror(&f),
+            "--config",
+            config.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         f.path(),
     );
     assert!(!run.has("a/drift", "license-drift"), "waived until 2999");
     assert!(run.has("a/drift", "license-not-allowed"), "mit is denied");
-    assert!(run.has("a/unlabelled", "missing-license"), "the waiver expired in 2000");
+    assert!(
+        run.has("a/unlabelled", "missing-license"),
+        "the waiver expired in 2000"
+    );
     assert!(run.has("a/unl*", "waiver-expired"));
     let r = run.json();
     assert_eq!(r["summary"]["waived"], 1);
-    let expired = r["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "waiver-expired").unwrap();
+    let expired = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "waiver-expired")
+        .unwrap();
     assert_eq!(expired["file"], "policy.yml");
     assert_eq!(expired["line"], 8);
 }
@@ -133,9 +280,23 @@ fn config_waivers_severity_and_policy() {
 fn severity_off_and_allow_list() {
     let f = fixture();
     let config = f.path().join(".pedigree.yml");
-    std::fs::write(&config, "licenses:\n  allow: [llama2, apache-2.0]\nseverity:\n  missing-license: off\n").unwrap();
+    std::fs::write(
+        &config,
+        "licenses:\n  allow: [llama2, apache-2.0]\nseverity:\n  missing-license: off\n",
+    )
+    .unwrap();
     // Found in the current directory without --config.
-    let run = pedigree(&["family", "meta-llama/Llama-2-7b-hf", "--mirror", &mirror(&f), "--format", "json"], f.path());
+    let run = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &mirror(&f),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert!(!run.has("a/unlabelled", "missing-license"));
     assert!(run.has("a/drift", "license-not-allowed"));
     assert!(!run.has("a/clean", "license-not-allowed"));
@@ -145,19 +306,57 @@ fn severity_off_and_allow_list() {
 fn config_errors_name_the_key_and_line() {
     let f = fixture();
     let cases = [
-        ("licenses:\n  alow: [mit]\n", "unknown field `alow`", "line 2"),
-        ("licenses:\n  deny:\n    - mitt\n", "unknown licence `mitt` (did you mean `mit`?)", "line 3"),
-        ("severity:\n  licence-drift: error\n", "unknown rule `licence-drift` (did you mean `license-drift`?)", "line 2"),
-        ("severity:\n  license-drift: fatal\n", "`fatal` is not one of", "line 2"),
-        ("waivers:\n  - model: a/b\n    rule: license-drift\n    reason: x\n    expires: soon\n", "not a date", "line 2"),
-        ("waivers:\n  - model: a/b\n    rule: license-drift\n", "missing field `reason`", "line 2"),
+        (
+            "licenses:\n  alow: [mit]\n",
+            "unknown field `alow`",
+            "line 2",
+        ),
+        (
+            "licenses:\n  deny:\n    - mitt\n",
+            "unknown licence `mitt` (did you mean `mit`?)",
+            "line 3",
+        ),
+        (
+            "severity:\n  licence-drift: error\n",
+            "unknown rule `licence-drift` (did you mean `license-drift`?)",
+            "line 2",
+        ),
+        (
+            "severity:\n  license-drift: fatal\n",
+            "`fatal` is not one of",
+            "line 2",
+        ),
+        (
+            "waivers:\n  - model: a/b\n    rule: license-drift\n    reason: x\n    expires: soon\n",
+            "not a date",
+            "line 2",
+        ),
+        (
+            "waivers:\n  - model: a/b\n    rule: license-drift\n",
+            "missing field `reason`",
+            "line 2",
+        ),
     ];
     for (text, message, line) in cases {
         let config = f.path().join("bad.yml");
         std::fs::write(&config, text).unwrap();
-        let run = pedigree(&["audit", "a/clean", "--mirror", &mirror(&f), "--config", config.to_str().unwrap()], f.path());
+        let run = pedigree(
+            &[
+                "audit",
+                "a/clean",
+                "--mirror",
+                &mirror(&f),
+                "--config",
+                config.to_str().unwrap(),
+            ],
+            f.path(),
+        );
         assert_eq!(run.code, 2, "{text}");
-        assert!(run.stderr.contains(message) && run.stderr.contains(line), "{text}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(message) && run.stderr.contains(line),
+            "{text}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -166,17 +365,50 @@ fn local_repo_is_audited_before_publishing() {
     let f = fixture();
     let repo = f.path().join("my-model");
     std::fs::create_dir(&repo).unwrap();
-    std::fs::write(repo.join("README.md"), "---\nbase_model: meta-llama/Llama-2-7b-hf\nlicense: apache-2.0\n---\n# Mine\n").unwrap();
+    std::fs::write(
+        repo.join("README.md"),
+        "---\nbase_model: meta-llama/Llama-2-7b-hf\nlicense: apache-2.0\n---\n# Mine\n",
+    )
+    .unwrap();
     std::fs::write(repo.join("adapter_config.json"), "{}").unwrap();
-    let run = pedigree(&["audit", "my-model", "--mirror", &mirror(&f), "--format", "json"], f.path());
+    let run = pedigree(
+        &[
+            "audit",
+            "my-model",
+            "--mirror",
+            &mirror(&f),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.has("my-model", "license-drift"));
     let r = run.json();
-    let me = r["models"].as_array().unwrap().iter().find(|m| m["id"] == "my-model").unwrap();
+    let me = r["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "my-model")
+        .unwrap();
     assert_eq!(me["parents"][0]["relation"], "adapter");
     // A .pedigree.yml in the audited directory is picked up.
-    std::fs::write(repo.join(".pedigree.yml"), "waivers:\n  - model: my-model\n    rule: license-drift\n    reason: fixing\n").unwrap();
-    let run = pedigree(&["audit", "my-model", "--mirror", &mirror(&f), "--format", "json"], f.path());
+    std::fs::write(
+        repo.join(".pedigree.yml"),
+        "waivers:\n  - model: my-model\n    rule: license-drift\n    reason: fixing\n",
+    )
+    .unwrap();
+    let run = pedigree(
+        &[
+            "audit",
+            "my-model",
+            "--mirror",
+            &mirror(&f),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert_eq!(run.code, 0, "{}", run.stdout);
     // Without a mirror the parent is unresolved, and said so.
     let run = pedigree(&["audit", "my-model", "--format", "json"], f.path());
@@ -189,13 +421,30 @@ fn rules_and_explain() {
     let root = repo_root();
     let run = pedigree(&["rules"], &root);
     assert_eq!(run.code, 0);
-    for rule in ["license-drift", "missing-license", "unknown-license", "incompatible-parents", "unresolved-parent", "lineage-cycle", "naming-obligation", "card-invalid"] {
+    for rule in [
+        "license-drift",
+        "missing-license",
+        "unknown-license",
+        "incompatible-parents",
+        "unresolved-parent",
+        "lineage-cycle",
+        "naming-obligation",
+        "card-invalid",
+    ] {
         assert!(run.stdout.contains(rule), "`pedigree rules` lacks {rule}");
     }
     let run = pedigree(&["explain", "naming-obligation"], &root);
-    assert!(run.stdout.contains("Llama 3") && run.stdout.contains("§1.b.i"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Llama 3") && run.stdout.contains("§1.b.i"),
+        "{}",
+        run.stdout
+    );
     let run = pedigree(&["explain", "llama2"], &root);
-    assert!(run.stdout.contains("Llama 2 Community License") && run.stdout.contains("§1.b.i"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Llama 2 Community License") && run.stdout.contains("§1.b.i"),
+        "{}",
+        run.stdout
+    );
     let run = pedigree(&["rules", "--licenses", "--format", "json"], &root);
     let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(list.as_array().unwrap().len() > 85);
@@ -207,12 +456,38 @@ fn rules_dir_replaces_the_builtin_catalogue() {
     let rules = f.path().join("rules");
     std::fs::create_dir_all(rules.join("licenses")).unwrap();
     for id in ["mit", "llama2"] {
-        std::fs::copy(repo_root().join(format!("rules/licenses/{id}.yml")), rules.join(format!("licenses/{id}.yml"))).unwrap();
+        std::fs::copy(
+            repo_root().join(format!("rules/licenses/{id}.yml")),
+            rules.join(format!("licenses/{id}.yml")),
+        )
+        .unwrap();
     }
-    let run = pedigree(&["audit", "a/drift", "--mirror", &mirror(&f), "--rules", rules.to_str().unwrap(), "--format", "json"], f.path());
+    let run = pedigree(
+        &[
+            "audit",
+            "a/drift",
+            "--mirror",
+            &mirror(&f),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert!(run.has("a/drift", "license-drift"), "{}", run.stderr);
     std::fs::write(rules.join("licenses/broken.yml"), "id: nope\n").unwrap();
-    let run = pedigree(&["audit", "a/drift", "--mirror", &mirror(&f), "--rules", rules.to_str().unwrap()], f.path());
+    let run = pedigree(
+        &[
+            "audit",
+            "a/drift",
+            "--mirror",
+            &mirror(&f),
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+        f.path(),
+    );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("broken.yml"), "{}", run.stderr);
 }

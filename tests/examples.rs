@@ -7,7 +7,17 @@ use common::{pedigree, repo_root};
 
 fn run(format: &str) -> common::Run {
     let root = repo_root();
-    pedigree(&["family", "--all", "--mirror", "examples/mirror", "--format", format], &root)
+    pedigree(
+        &[
+            "family",
+            "--all",
+            "--mirror",
+            "examples/mirror",
+            "--format",
+            format,
+        ],
+        &root,
+    )
 }
 
 #[test]
@@ -26,7 +36,10 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "naming-obligation",
         "card-invalid",
     ] {
-        assert!(rules.iter().any(|r| r == rule), "the example mirror never shows {rule}");
+        assert!(
+            rules.iter().any(|r| r == rule),
+            "the example mirror never shows {rule}"
+        );
     }
     // Clean scenarios stay clean.
     for clean in [
@@ -36,7 +49,11 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "tinytools/phi-2-summarizer",
         "tinytools/phi-2-dual",
     ] {
-        assert!(run.rules_of(clean).is_empty(), "{clean}: {:?}", run.rules_of(clean));
+        assert!(
+            run.rules_of(clean).is_empty(),
+            "{clean}: {:?}",
+            run.rules_of(clean)
+        );
     }
 }
 
@@ -51,7 +68,17 @@ fn example_reports_match_snapshots() {
 #[test]
 fn pre_publish_example_is_audited_against_the_mirror() {
     let root = repo_root();
-    let run = pedigree(&["audit", "examples/my-model", "--mirror", "examples/mirror", "--format", "json"], &root);
+    let run = pedigree(
+        &[
+            "audit",
+            "examples/my-model",
+            "--mirror",
+            "examples/mirror",
+            "--format",
+            "json",
+        ],
+        &root,
+    );
     assert_eq!(run.code, 1);
     assert_eq!(run.rules_of("examples/my-model"), vec!["license-drift"]);
 }

@@ -13,7 +13,10 @@ fn llama2_root(f: &Fixture) {
 fn license_drift_is_inherited_from_every_ancestor() {
     let f = Fixture::new();
     llama2_root(&f);
-    f.add(model("a/chat", "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n"));
+    f.add(model(
+        "a/chat",
+        "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
     f.add(model("b/chat-q4", "license: mit\nbase_model: a/chat\n"));
     f.add(model("c/chat-ok", "license: llama2\nbase_model: a/chat\n"));
     let run = audit_all(&f);
@@ -22,21 +25,46 @@ fn license_drift_is_inherited_from_every_ancestor() {
     assert!(run.has("b/chat-q4", "license-drift"));
     assert!(!run.has("c/chat-ok", "license-drift"));
     let report = run.json();
-    let finding = report["findings"].as_array().unwrap().iter().find(|f| f["model"] == "b/chat-q4").unwrap();
-    assert_eq!(finding["ancestors"], serde_json::json!(["a/chat", "meta-llama/Llama-2-7b-hf"]));
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["model"] == "b/chat-q4")
+        .unwrap();
+    assert_eq!(
+        finding["ancestors"],
+        serde_json::json!(["a/chat", "meta-llama/Llama-2-7b-hf"])
+    );
     assert_eq!(finding["file"], "README.md");
     assert_eq!(finding["line"], 2);
-    assert!(finding["clause"]["url"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        finding["clause"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
 }
 
 #[test]
 fn no_false_alarm_for_permissive_parents_or_rail_to_rail() {
     let f = Fixture::new();
     f.add(model("microsoft/phi-2", "license: mit\n"));
-    f.add(model("x/phi-apache", "license: apache-2.0\nbase_model: microsoft/phi-2\n"));
-    f.add(model("x/phi-dual", "license: apache-2.0 OR mit\nbase_model: microsoft/phi-2\n"));
-    f.add(model("stabilityai/stable-diffusion-2-1", "license: openrail++\n"));
-    f.add(model("y/sd-style", "license: creativeml-openrail-m\nbase_model: stabilityai/stable-diffusion-2-1\n"));
+    f.add(model(
+        "x/phi-apache",
+        "license: apache-2.0\nbase_model: microsoft/phi-2\n",
+    ));
+    f.add(model(
+        "x/phi-dual",
+        "license: apache-2.0 OR mit\nbase_model: microsoft/phi-2\n",
+    ));
+    f.add(model(
+        "stabilityai/stable-diffusion-2-1",
+        "license: openrail++\n",
+    ));
+    f.add(model(
+        "y/sd-style",
+        "license: creativeml-openrail-m\nbase_model: stabilityai/stable-diffusion-2-1\n",
+    ));
     let run = audit_all(&f);
     assert_eq!(run.pairs(), vec![], "{}", run.stdout);
 }
@@ -45,9 +73,16 @@ fn no_false_alarm_for_permissive_parents_or_rail_to_rail() {
 fn the_licensors_own_derivatives_are_not_accused() {
     let f = Fixture::new();
     f.add(model("meta-llama/Meta-Llama-3-8B", "license: llama3\n"));
-    f.add(model("meta-llama/Meta-Llama-3-8B-Instruct", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n"));
+    f.add(model(
+        "meta-llama/Meta-Llama-3-8B-Instruct",
+        "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n",
+    ));
     let run = audit_all(&f);
-    assert!(!run.has("meta-llama/Meta-Llama-3-8B-Instruct", "naming-obligation"), "{}", run.stdout);
+    assert!(
+        !run.has("meta-llama/Meta-Llama-3-8B-Instruct", "naming-obligation"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -55,16 +90,33 @@ fn missing_and_unknown_licences() {
     let f = Fixture::new();
     llama2_root(&f);
     f.add(model("a/none", "base_model: meta-llama/Llama-2-7b-hf\n"));
-    f.add(model("a/british", "licence: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n"));
-    f.add(model("a/other", "license: other\nbase_model: meta-llama/Llama-2-7b-hf\n"));
-    f.add(model("a/typo", "license: lama2\nbase_model: meta-llama/Llama-2-7b-hf\n"));
+    f.add(model(
+        "a/british",
+        "licence: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    f.add(model(
+        "a/other",
+        "license: other\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    f.add(model(
+        "a/typo",
+        "license: lama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
     let run = audit_all(&f);
     assert_eq!(run.rules_of("a/none"), vec!["missing-license"]);
     assert_eq!(run.rules_of("a/british"), vec!["missing-license"]);
     assert_eq!(run.rules_of("a/other"), vec!["unknown-license"]);
     assert_eq!(run.rules_of("a/typo"), vec!["unknown-license"]);
-    assert!(run.stdout.contains("spelling the Hub ignores"), "{}", run.stdout);
-    assert!(run.stdout.contains("did you mean `llama2`?"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("spelling the Hub ignores"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("did you mean `llama2`?"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -72,8 +124,14 @@ fn undecidable_is_said_plainly() {
     let f = Fixture::new();
     f.add(model("anon/base", "language: en\n"));
     f.add(model("b/child", "license: mit\nbase_model: anon/base\n"));
-    f.add(model("deepseek-ai/Janus-Pro-7B", "license: mit\nlicense_name: deepseek\nlicense_link: LICENSE\n"));
-    f.add(model("c/janus-ft", "license: apache-2.0\nbase_model: deepseek-ai/Janus-Pro-7B\n"));
+    f.add(model(
+        "deepseek-ai/Janus-Pro-7B",
+        "license: mit\nlicense_name: deepseek\nlicense_link: LICENSE\n",
+    ));
+    f.add(model(
+        "c/janus-ft",
+        "license: apache-2.0\nbase_model: deepseek-ai/Janus-Pro-7B\n",
+    ));
     let run = audit_all(&f);
     assert_eq!(run.rules_of("b/child"), vec!["license-undecidable"]);
     assert_eq!(run.rules_of("c/janus-ft"), vec!["license-undecidable"]);
@@ -87,33 +145,69 @@ fn incompatible_parents_in_a_merge() {
     llama2_root(&f);
     f.add(model("meta-llama/Meta-Llama-3-8B", "license: llama3\n"));
     f.add(model("research/nc-base", "license: cc-by-nc-4.0\n"));
-    f.add(model("m/frankenmerge", "license: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- meta-llama/Meta-Llama-3-8B\n"));
-    f.add(model("m/llama-nc", "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, research/nc-base]\n"));
+    f.add(model(
+        "m/frankenmerge",
+        "license: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- meta-llama/Meta-Llama-3-8B\n",
+    ));
+    f.add(model(
+        "m/llama-nc",
+        "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, research/nc-base]\n",
+    ));
     f.add(model("microsoft/phi-2", "license: mit\n"));
-    f.add(model("m/llama-phi", "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, microsoft/phi-2]\n"));
+    f.add(model(
+        "m/llama-phi",
+        "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, microsoft/phi-2]\n",
+    ));
     let run = audit_all(&f);
     assert!(run.has("m/frankenmerge", "incompatible-parents"));
-    assert!(run.has("m/llama-nc", "incompatible-parents"), "Llama 2 must stay Llama 2, which allows commercial use");
+    assert!(
+        run.has("m/llama-nc", "incompatible-parents"),
+        "Llama 2 must stay Llama 2, which allows commercial use"
+    );
     assert!(!run.has("m/llama-phi", "incompatible-parents"));
     assert_eq!(run.rules_of("m/llama-phi"), Vec::<String>::new());
     let report = run.json();
-    let merge = report["models"].as_array().unwrap().iter().find(|m| m["id"] == "m/llama-phi").unwrap();
+    let merge = report["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "m/llama-phi")
+        .unwrap();
     assert_eq!(merge["parents"][0]["relation"], "merge");
 }
 
 #[test]
 fn unresolved_parent_is_reported_once_on_the_nearest_audited_model() {
     let f = Fixture::new();
-    f.add(model("a/child", "license: mit\nbase_model: ghost/private-base\n"));
+    f.add(model(
+        "a/child",
+        "license: mit\nbase_model: ghost/private-base\n",
+    ));
     f.add(model("b/grandchild", "license: mit\nbase_model: a/child\n"));
-    f.add(model("c/bad-id", "license: mit\nbase_model: ../../etc/passwd\n"));
+    f.add(model(
+        "c/bad-id",
+        "license: mit\nbase_model: ../../etc/passwd\n",
+    ));
     let run = audit_all(&f);
     assert_eq!(run.rules_of("a/child"), vec!["unresolved-parent"]);
-    assert!(run.rules_of("b/grandchild").is_empty(), "reported on a/child already");
+    assert!(
+        run.rules_of("b/grandchild").is_empty(),
+        "reported on a/child already"
+    );
     assert_eq!(run.rules_of("c/bad-id"), vec!["unresolved-parent"]);
     // Auditing the grandchild alone reports the missing ancestor on it.
     let mirror = f.path().to_str().unwrap();
-    let alone = common::pedigree(&["audit", "b/grandchild", "--mirror", mirror, "--format", "json"], f.path());
+    let alone = common::pedigree(
+        &[
+            "audit",
+            "b/grandchild",
+            "--mirror",
+            mirror,
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
     assert_eq!(alone.rules_of("b/grandchild"), vec!["unresolved-parent"]);
     assert!(alone.stdout.contains("via a/child"));
 }
@@ -129,7 +223,10 @@ fn lineage_cycles_and_self_parents_end() {
     assert_eq!(run.rules_of("loop/a"), vec!["lineage-cycle"]);
     assert_eq!(run.rules_of("loop/b"), vec!["lineage-cycle"]);
     assert_eq!(run.rules_of("loop/self"), vec!["lineage-cycle"]);
-    assert!(run.rules_of("loop/below").is_empty(), "the cycle is reported on its members");
+    assert!(
+        run.rules_of("loop/below").is_empty(),
+        "the cycle is reported on its members"
+    );
 }
 
 #[test]
@@ -137,13 +234,31 @@ fn depth_is_capped() {
     let f = Fixture::new();
     f.add(model("d/m0", "license: llama2\n"));
     for i in 1..6 {
-        f.add(model(&format!("d/m{i}"), &format!("license: llama2\nbase_model: d/m{}\n", i - 1)));
+        f.add(model(
+            &format!("d/m{i}"),
+            &format!("license: llama2\nbase_model: d/m{}\n", i - 1),
+        ));
     }
     let mirror = f.path().to_str().unwrap();
-    let run = common::pedigree(&["audit", "d/m5", "--mirror", mirror, "--format", "json", "--max-depth", "3"], f.path());
+    let run = common::pedigree(
+        &[
+            "audit",
+            "d/m5",
+            "--mirror",
+            mirror,
+            "--format",
+            "json",
+            "--max-depth",
+            "3",
+        ],
+        f.path(),
+    );
     assert_eq!(run.rules_of("d/m5"), vec!["lineage-too-deep"]);
     assert!(run.stdout.contains("d/m1"));
-    let deep = common::pedigree(&["audit", "d/m5", "--mirror", mirror, "--format", "json"], f.path());
+    let deep = common::pedigree(
+        &["audit", "d/m5", "--mirror", mirror, "--format", "json"],
+        f.path(),
+    );
     assert!(deep.rules_of("d/m5").is_empty());
 }
 
@@ -152,16 +267,34 @@ fn naming_obligation_for_llama_3_and_later() {
     let f = Fixture::new();
     f.add(model("meta-llama/Meta-Llama-3-8B", "license: llama3\n"));
     f.add(model("meta-llama/Llama-3.1-8B", "license: llama3.1\n"));
-    f.add(model("a/Fjord-8B", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n"));
-    f.add(model("a/llama-3-fjord-8b", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n"));
-    f.add(model("a/Llama3_Fjord", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n"));
-    f.add(model("a/Meta-Llama-3.1-8B-fjord", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n"));
-    f.add(model("a/Llama-Fjord-3.1", "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n"));
+    f.add(model(
+        "a/Fjord-8B",
+        "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n",
+    ));
+    f.add(model(
+        "a/llama-3-fjord-8b",
+        "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n",
+    ));
+    f.add(model(
+        "a/Llama3_Fjord",
+        "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n",
+    ));
+    f.add(model(
+        "a/Meta-Llama-3.1-8B-fjord",
+        "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n",
+    ));
+    f.add(model(
+        "a/Llama-Fjord-3.1",
+        "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n",
+    ));
     let run = audit_all(&f);
     assert_eq!(run.rules_of("a/Fjord-8B"), vec!["naming-obligation"]);
     assert!(run.rules_of("a/llama-3-fjord-8b").is_empty());
     assert!(run.rules_of("a/Llama3_Fjord").is_empty());
-    assert_eq!(run.rules_of("a/Meta-Llama-3.1-8B-fjord"), vec!["naming-obligation"]);
+    assert_eq!(
+        run.rules_of("a/Meta-Llama-3.1-8B-fjord"),
+        vec!["naming-obligation"]
+    );
     assert!(run.rules_of("a/Llama-Fjord-3.1").is_empty());
 }
 
@@ -169,13 +302,31 @@ fn naming_obligation_for_llama_3_and_later() {
 fn card_invalid_is_reported_and_the_audit_goes_on() {
     let f = Fixture::new();
     llama2_root(&f);
-    f.add_raw("x/broken", Some("---\nlicense: llama2\nbase_model: meta-llama/Llama-2-7b-hf\ntags: [a, b\n---\n"), &[], &[]);
-    f.add(model("x/bad-relation", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nbase_model_relation: finetuned\n"));
-    f.add(model("x/fine", "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n"));
+    f.add_raw(
+        "x/broken",
+        Some("---\nlicense: llama2\nbase_model: meta-llama/Llama-2-7b-hf\ntags: [a, b\n---\n"),
+        &[],
+        &[],
+    );
+    f.add(model(
+        "x/bad-relation",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nbase_model_relation: finetuned\n",
+    ));
+    f.add(model(
+        "x/fine",
+        "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
     let run = audit_all(&f);
-    assert_eq!(run.rules_of("x/broken"), vec!["card-invalid"], "an unreadable card proves nothing about its licence");
+    assert_eq!(
+        run.rules_of("x/broken"),
+        vec!["card-invalid"],
+        "an unreadable card proves nothing about its licence"
+    );
     assert_eq!(run.rules_of("x/bad-relation"), vec!["card-invalid"]);
-    assert!(run.has("x/fine", "license-drift"), "the rest of the audit goes on");
+    assert!(
+        run.has("x/fine", "license-drift"),
+        "the rest of the audit goes on"
+    );
 }
 
 #[test]
@@ -183,7 +334,11 @@ fn broken_info_json_is_an_unresolved_parent_with_file_and_line() {
     let f = Fixture::new();
     f.add(model("a/child", "license: mit\nbase_model: a/base\n"));
     std::fs::create_dir_all(f.path().join("a/base")).unwrap();
-    std::fs::write(f.path().join("a/base/info.json"), "{\n  \"id\": \"a/base\",\n  \"tags\": [\n").unwrap();
+    std::fs::write(
+        f.path().join("a/base/info.json"),
+        "{\n  \"id\": \"a/base\",\n  \"tags\": [\n",
+    )
+    .unwrap();
     let run = audit_all(&f);
     assert_eq!(run.rules_of("a/child"), vec!["unresolved-parent"]);
     assert!(run.stdout.contains("a/base/info.json:"), "{}", run.stdout);
@@ -193,17 +348,33 @@ fn broken_info_json_is_an_unresolved_parent_with_file_and_line() {
 fn relation_is_declared_or_inferred() {
     let f = Fixture::new();
     llama2_root(&f);
-    f.add(with_files("q/gguf", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n", &["model.Q4_K_M.gguf"]));
-    f.add(with_files("q/lora", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n", &["adapter_config.json"]));
+    f.add(with_files(
+        "q/gguf",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+        &["model.Q4_K_M.gguf"],
+    ));
+    f.add(with_files(
+        "q/lora",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+        &["adapter_config.json"],
+    ));
     f.add(with_files(
         "q/declared",
         "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nbase_model_relation: quantized\n",
         &["adapter_config.json"],
     ));
-    f.add(model("q/ft", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n"));
+    f.add(model(
+        "q/ft",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
     let report = audit_all(&f).json();
     let relation = |id: &str| {
-        let m = report["models"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap();
+        let m = report["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap();
         m["parents"][0]["relation"].as_str().unwrap().to_string()
     };
     assert_eq!(relation("q/gguf"), "quantized");
@@ -213,5 +384,10 @@ fn relation_is_declared_or_inferred() {
 }
 
 fn with_files<'a>(id: &'a str, fm: &'a str, files: &'a [&'a str]) -> common::Model<'a> {
-    common::Model { id, front_matter: fm, files, tags: &[] }
+    common::Model {
+        id,
+        front_matter: fm,
+        files,
+        tags: &[],
+    }
 }

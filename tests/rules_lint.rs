@@ -10,7 +10,11 @@ use pedigree::license::{BUILTIN_LICENSES, Catalogue, Class, ObligationKind};
 fn builtin_catalogue_passes_the_linter() {
     let catalogue = Catalogue::builtin().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(catalogue.len(), BUILTIN_LICENSES.len());
-    assert!(catalogue.len() >= 85, "the catalogue has only {} entries", catalogue.len());
+    assert!(
+        catalogue.len() >= 85,
+        "the catalogue has only {} entries",
+        catalogue.len()
+    );
 }
 
 #[test]
@@ -22,7 +26,10 @@ fn every_file_in_rules_licenses_is_compiled_in() {
         .filter(|n| n.ends_with(".yml"))
         .collect();
     on_disk.sort();
-    let compiled: Vec<String> = BUILTIN_LICENSES.iter().map(|(n, _)| n.to_string()).collect();
+    let compiled: Vec<String> = BUILTIN_LICENSES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
     assert_eq!(on_disk, compiled);
 }
 
@@ -42,7 +49,9 @@ fn linter_reports_every_problem_at_once() {
         ("badspdx.yml".into(), ok.replace("id: good", "id: badspdx").replace("MIT", "NotAnSpdxId")),
         ("rail.yml".into(), ok.replace("id: good", "id: rail").replace("permissive", "rail")),
     ];
-    let err = Catalogue::from_files(&files, "test").unwrap_err().to_string();
+    let err = Catalogue::from_files(&files, "test")
+        .unwrap_err()
+        .to_string();
     for expected in [
         "renamed.yml: id `other-name` does not match the file name",
         "dup.yml: id or alias `good` is also used by `good`",
@@ -68,7 +77,9 @@ fn rules_dir_override_is_linted_too() {
 
 #[test]
 fn every_hub_licence_id_has_an_entry() {
-    let Some(_) = common::shared_mirror() else { return };
+    let Some(_) = common::shared_mirror() else {
+        return;
+    };
     let list = common::repo_root().join("../shared/reference/licenses/hf_repositories-licenses.md");
     let text = std::fs::read_to_string(list).unwrap();
     let catalogue = Catalogue::builtin().unwrap();
@@ -78,15 +89,29 @@ fn every_hub_licence_id_has_an_entry() {
         .filter_map(|l| l.split('`').nth(1))
         .collect();
     assert!(ids.len() > 80, "parsed only {} ids", ids.len());
-    let missing: Vec<&&str> = ids.iter().filter(|id| catalogue.by_name(id).is_none()).collect();
+    let missing: Vec<&&str> = ids
+        .iter()
+        .filter(|id| catalogue.by_name(id).is_none())
+        .collect();
     assert!(missing.is_empty(), "no catalogue entry for {missing:?}");
 }
 
 #[test]
 fn mirror_license_names_with_other_are_understood() {
     let catalogue = Catalogue::builtin().unwrap();
-    for name in ["llama4", "deepseek", "tongyi-qianwen", "exaone", "stabilityai-ai-community", "mrl", "Llama 3.1 Community License"] {
-        assert!(catalogue.by_name(name).is_some(), "`{name}` is not understood");
+    for name in [
+        "llama4",
+        "deepseek",
+        "tongyi-qianwen",
+        "exaone",
+        "stabilityai-ai-community",
+        "mrl",
+        "Llama 3.1 Community License",
+    ] {
+        assert!(
+            catalogue.by_name(name).is_some(),
+            "`{name}` is not understood"
+        );
     }
 }
 
@@ -96,14 +121,30 @@ fn catalogue_classes_agree_with_obligations() {
     for (_, e) in catalogue.iter() {
         let kinds: Vec<ObligationKind> = e.obligations.iter().map(|o| o.kind).collect();
         if e.class == Class::Permissive {
-            assert!(!kinds.contains(&ObligationKind::SameLicense), "{} is permissive but demands the same licence", e.id);
-            assert!(!kinds.contains(&ObligationKind::ShareAlike), "{} is permissive but share-alike", e.id);
+            assert!(
+                !kinds.contains(&ObligationKind::SameLicense),
+                "{} is permissive but demands the same licence",
+                e.id
+            );
+            assert!(
+                !kinds.contains(&ObligationKind::ShareAlike),
+                "{} is permissive but share-alike",
+                e.id
+            );
         }
         if e.class == Class::Rail {
-            assert!(kinds.contains(&ObligationKind::CarryUseRestrictions), "{} is RAIL without carried restrictions", e.id);
+            assert!(
+                kinds.contains(&ObligationKind::CarryUseRestrictions),
+                "{} is RAIL without carried restrictions",
+                e.id
+            );
         }
         for ob in &e.obligations {
-            assert!(ob.clause.url.starts_with("http") && !ob.clause.section.is_empty(), "{} has an uncited obligation", e.id);
+            assert!(
+                ob.clause.url.starts_with("http") && !ob.clause.section.is_empty(),
+                "{} has an uncited obligation",
+                e.id
+            );
         }
     }
 }
@@ -114,10 +155,25 @@ fn findings_are_documented_once_with_kebab_case_ids() {
     for rule in Rule::ALL {
         let doc = docs.get(*rule);
         assert_eq!(doc.id, rule.id());
-        assert!(rule.id().chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{} is not kebab-case", rule.id());
-        assert!(doc.explain.len() > 80, "{} has a thin explanation", rule.id());
+        assert!(
+            rule.id()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} is not kebab-case",
+            rule.id()
+        );
+        assert!(
+            doc.explain.len() > 80,
+            "{} has a thin explanation",
+            rule.id()
+        );
     }
-    let broken = pedigree::findings::BUILTIN_FINDINGS_FOR_TESTS.replace("id: lineage-cycle", "id: lineage-loop");
+    let broken = pedigree::findings::BUILTIN_FINDINGS_FOR_TESTS
+        .replace("id: lineage-cycle", "id: lineage-loop");
     let err = RuleDocs::parse(&broken, "test").unwrap_err().to_string();
-    assert!(err.contains("`lineage-loop` is not a rule") && err.contains("rule `lineage-cycle` has no entry"), "{err}");
+    assert!(
+        err.contains("`lineage-loop` is not a rule")
+            && err.contains("rule `lineage-cycle` has no entry"),
+        "{err}"
+    );
 }

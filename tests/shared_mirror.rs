@@ -12,7 +12,19 @@ fn all() -> Option<&'static common::Run> {
     RUN.get_or_init(|| {
         let mirror = shared_mirror()?;
         let m = mirror.to_str().unwrap().to_string();
-        Some(pedigree(&["family", "--all", "--mirror", &m, "--format", "json", "--fail-on", "never"], &mirror))
+        Some(pedigree(
+            &[
+                "family",
+                "--all",
+                "--mirror",
+                &m,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+            &mirror,
+        ))
     })
     .as_ref()
 }
@@ -20,20 +32,37 @@ fn all() -> Option<&'static common::Run> {
 #[test]
 fn llama2_children_declared_mit_or_apache_drift() {
     let Some(run) = all() else { return };
-    for id in ["CreitinGameplays/Llama-2-7b-chat-reasoning-test", "RakshitAi/AtmaLLaMA", "Arjs/Llama-2-7b-chatbot-finetune", "MVRL/Eco-Llama-7b"] {
-        assert!(run.has(id, "license-drift"), "{id} should drift from llama2");
+    for id in [
+        "CreitinGameplays/Llama-2-7b-chat-reasoning-test",
+        "RakshitAi/AtmaLLaMA",
+        "Arjs/Llama-2-7b-chatbot-finetune",
+        "MVRL/Eco-Llama-7b",
+    ] {
+        assert!(
+            run.has(id, "license-drift"),
+            "{id} should drift from llama2"
+        );
     }
     let report = run.json();
     let models = report["models"].as_array().unwrap();
     let llama_children: Vec<&str> = models
         .iter()
-        .filter(|m| m["parents"].as_array().unwrap().iter().any(|p| p["id"] == "meta-llama/Llama-2-7b-chat-hf"))
+        .filter(|m| {
+            m["parents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == "meta-llama/Llama-2-7b-chat-hf")
+        })
         .filter(|m| m["license"]["declared"] == "mit" || m["license"]["declared"] == "apache-2.0")
         .map(|m| m["id"].as_str().unwrap())
         .collect();
     assert!(llama_children.len() >= 20, "{}", llama_children.len());
     for id in llama_children {
-        assert!(run.has(id, "license-drift"), "{id} declares a permissive licence under llama2 and was not flagged");
+        assert!(
+            run.has(id, "license-drift"),
+            "{id} declares a permissive licence under llama2 and was not flagged"
+        );
     }
 }
 
@@ -45,14 +74,25 @@ fn rail_to_rail_and_mit_to_apache_do_not_drift() {
     let child_of = |parent: &str, licence: &str| -> Vec<String> {
         models
             .iter()
-            .filter(|m| m["parents"].as_array().unwrap().iter().any(|p| p["id"] == parent))
+            .filter(|m| {
+                m["parents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["id"] == parent)
+            })
             .filter(|m| m["license"]["declared"] == licence)
             .map(|m| m["id"].as_str().unwrap().to_string())
             .collect()
     };
     let rail = child_of("stabilityai/stable-diffusion-2-1", "creativeml-openrail-m");
     let apache = child_of("microsoft/phi-2", "apache-2.0");
-    assert!(rail.len() >= 10 && apache.len() >= 4, "{} {}", rail.len(), apache.len());
+    assert!(
+        rail.len() >= 10 && apache.len() >= 4,
+        "{} {}",
+        rail.len(),
+        apache.len()
+    );
     for id in rail.iter().chain(&apache) {
         assert!(!run.has(id, "license-drift"), "{id} was flagged");
     }
@@ -66,7 +106,9 @@ fn other_with_license_name_is_understood() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|m| m["license"]["declared"] == "other" && m["id"].as_str().unwrap().contains("EXAONE"))
+        .filter(|m| {
+            m["license"]["declared"] == "other" && m["id"].as_str().unwrap().contains("EXAONE")
+        })
         .collect();
     assert!(exaone.len() >= 10);
     for m in exaone {
@@ -77,7 +119,9 @@ fn other_with_license_name_is_understood() {
 
 #[test]
 fn every_family_audits_without_a_panic() {
-    let Some(mirror) = shared_mirror() else { return };
+    let Some(mirror) = shared_mirror() else {
+        return;
+    };
     let m = mirror.to_str().unwrap();
     let roots = [
         "meta-llama/Llama-2-7b-chat-hf",
@@ -92,7 +136,19 @@ fn every_family_audits_without_a_panic() {
         "EleutherAI/gpt-neox-20b",
     ];
     for root in roots {
-        let run = pedigree(&["family", root, "--mirror", m, "--format", "json", "--fail-on", "never"], &mirror);
+        let run = pedigree(
+            &[
+                "family",
+                root,
+                "--mirror",
+                m,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+            &mirror,
+        );
         assert_eq!(run.code, 0, "{root}: {}", run.stderr);
         assert!(!run.stderr.contains("panicked"), "{root}: {}", run.stderr);
         assert!(run.json()["summary"]["models"].as_u64().unwrap() >= 1);

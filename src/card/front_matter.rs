@@ -21,7 +21,12 @@ fn is_fence(line: &str) -> bool {
 pub fn split(text: &str) -> FrontMatter<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
-    let no_front_matter = FrontMatter { yaml: None, first_line: 2, body: text, problems: Vec::new() };
+    let no_front_matter = FrontMatter {
+        yaml: None,
+        first_line: 2,
+        body: text,
+        problems: Vec::new(),
+    };
     match lines.next() {
         Some(first) if is_fence(first) => {}
         _ => return no_front_matter,
@@ -32,7 +37,12 @@ pub fn split(text: &str) -> FrontMatter<'_> {
         if is_fence(line) || line.trim_end() == "..." {
             let yaml = text[start..offset].replace("\r\n", "\n");
             let body = &text[offset + line.len()..];
-            return FrontMatter { yaml: Some(yaml), first_line: 2, body, problems: Vec::new() };
+            return FrontMatter {
+                yaml: Some(yaml),
+                first_line: 2,
+                body,
+                problems: Vec::new(),
+            };
         }
         offset += line.len();
     }
@@ -53,11 +63,15 @@ pub fn split(text: &str) -> FrontMatter<'_> {
 pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize> {
     let mut keys = BTreeMap::new();
     for (i, line) in yaml.lines().enumerate() {
-        let Some(first) = line.chars().next() else { continue };
+        let Some(first) = line.chars().next() else {
+            continue;
+        };
         if first.is_whitespace() || matches!(first, '#' | '-' | '[' | '{' | '}' | ']' | '|' | '>') {
             continue;
         }
-        let Some(colon) = line.find(':') else { continue };
+        let Some(colon) = line.find(':') else {
+            continue;
+        };
         let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
         if !key.is_empty() {
             keys.entry(key.to_string()).or_insert(first_line + i);

@@ -72,7 +72,10 @@ fn type_name(value: &Value) -> &'static str {
 
 impl Reader<'_> {
     fn problem(&mut self, key: &str, message: String) {
-        self.problems.push(CardProblem { message, line: self.lines.get(key).copied() });
+        self.problems.push(CardProblem {
+            message,
+            line: self.lines.get(key).copied(),
+        });
     }
 
     fn get(&self, key: &str) -> Option<&Value> {
@@ -114,7 +117,10 @@ impl Reader<'_> {
                 let out = scalar(&value);
                 if out.is_none() && !matches!(value, Value::String(_)) {
                     let found = type_name(&value);
-                    self.problem(key, format!("`{key}` should be a string or a list of strings, found {found}"));
+                    self.problem(
+                        key,
+                        format!("`{key}` should be a string or a list of strings, found {found}"),
+                    );
                 }
                 out.map(OneOrMany::One)
             }
@@ -144,8 +150,15 @@ impl Metadata {
                 // what a user (and a GitHub annotation) needs.
                 let offset = first_line - 1;
                 let line = err.location().map(|l| l.line() + offset);
-                let message = format!("front matter is not valid YAML: {}", shift_line_numbers(&err.to_string(), offset));
-                (Metadata::default(), vec![CardProblem { message, line }], false)
+                let message = format!(
+                    "front matter is not valid YAML: {}",
+                    shift_line_numbers(&err.to_string(), offset)
+                );
+                (
+                    Metadata::default(),
+                    vec![CardProblem { message, line }],
+                    false,
+                )
             }
         }
     }
@@ -156,7 +169,10 @@ impl Metadata {
             Ok(value) => Metadata::from_value(&value, &BTreeMap::new(), None),
             Err(err) => (
                 Metadata::default(),
-                vec![CardProblem { message: format!("cardData is unusable: {err}"), line: None }],
+                vec![CardProblem {
+                    message: format!("cardData is unusable: {err}"),
+                    line: None,
+                }],
                 false,
             ),
         }
@@ -179,7 +195,11 @@ impl Metadata {
                 return (Metadata::default(), vec![problem], false);
             }
         };
-        let mut r = Reader { map, lines, problems: Vec::new() };
+        let mut r = Reader {
+            map,
+            lines,
+            problems: Vec::new(),
+        };
         let meta = Metadata {
             license: r.one_or_many("license"),
             license_name: r.string("license_name"),

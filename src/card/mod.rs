@@ -65,14 +65,25 @@ impl Card {
             }
             None => (Metadata::default(), BTreeMap::new()),
         };
-        Card { meta, key_lines, problems, unreadable, body: fm.body.to_string() }
+        Card {
+            meta,
+            key_lines,
+            problems,
+            unreadable,
+            body: fm.body.to_string(),
+        }
     }
 
     /// Builds a card from the Hub's `cardData` (the front matter as JSON), for repos whose
     /// README.md is not at hand. No line numbers are known then.
     pub fn from_card_data(card_data: &serde_json::Value) -> Card {
         let (meta, problems, ok) = Metadata::from_json(card_data);
-        Card { meta, problems, unreadable: !ok, ..Card::default() }
+        Card {
+            meta,
+            problems,
+            unreadable: !ok,
+            ..Card::default()
+        }
     }
 
     /// The README.md line of a top-level key, if the card has it.

@@ -10,7 +10,10 @@ use crate::lineage::Ancestor;
 /// Ancestors whose licences bind the subject: resolved, and not published by the subject's own
 /// owner (nobody breaches their own licence; Meta's Llama 3 instruct model is not a licensee
 /// of Meta's Llama 3 base model).
-fn binding<'a>(ctx: &'a Context<'_>, s: &'a Subject<'_>) -> impl Iterator<Item = (&'a Ancestor, &'a crate::lineage::Model)> {
+fn binding<'a>(
+    ctx: &'a Context<'_>,
+    s: &'a Subject<'_>,
+) -> impl Iterator<Item = (&'a Ancestor, &'a crate::lineage::Model)> {
     s.ancestors.iter().filter_map(move |a| {
         let model = ctx.lineage.node(a.node).model()?;
         let same_owner = s.model.owner().is_some() && model.owner() == s.model.owner();
@@ -30,7 +33,14 @@ struct Group {
     clause: Option<Clause>,
 }
 
-fn add(groups: &mut Vec<Group>, key: String, licence: String, reason: String, clause: Option<Clause>, chain: Vec<String>) {
+fn add(
+    groups: &mut Vec<Group>,
+    key: String,
+    licence: String,
+    reason: String,
+    clause: Option<Clause>,
+    chain: Vec<String>,
+) {
     let offender = chain.last().cloned().unwrap_or_default();
     match groups.iter_mut().find(|g| g.key == key) {
         Some(g) => {
@@ -41,13 +51,28 @@ fn add(groups: &mut Vec<Group>, key: String, licence: String, reason: String, cl
                 }
             }
         }
-        None => groups.push(Group { key, offenders: vec![offender], ancestors: chain, licence, reason, clause }),
+        None => groups.push(Group {
+            key,
+            offenders: vec![offender],
+            ancestors: chain,
+            licence,
+            reason,
+            clause,
+        }),
     }
 }
 
 fn ancestor_list(ids: &[String]) -> String {
     let quoted: Vec<String> = ids.iter().map(|a| format!("`{a}`")).collect();
-    format!("{} {}", if ids.len() > 1 { "ancestors" } else { "ancestor" }, quoted.join(", "))
+    format!(
+        "{} {}",
+        if ids.len() > 1 {
+            "ancestors"
+        } else {
+            "ancestor"
+        },
+        quoted.join(", ")
+    )
 }
 
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
@@ -60,24 +85,40 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         Terms::Missing { licence_key } => {
             let mut message = String::from("the card declares no licence");
             if *licence_key {
-                message.push_str(" (it has a `licence` key, a spelling the Hub ignores; use `license`)");
+                message.push_str(
+                    " (it has a `licence` key, a spelling the Hub ignores; use `license`)",
+                );
             }
             let inherited: Vec<String> = binding(ctx, s)
-                .filter_map(|(_, m)| m.terms.expr().map(|e| format!("`{}` ({})", m.info.id, e.display(cat))))
+                .filter_map(|(_, m)| {
+                    m.terms
+                        .expr()
+                        .map(|e| format!("`{}` ({})", m.info.id, e.display(cat)))
+                })
                 .collect();
             if !inherited.is_empty() {
-                message.push_str(&format!("; its ancestors' terms still apply: {}", inherited.join(", ")));
+                message.push_str(&format!(
+                    "; its ancestors' terms still apply: {}",
+                    inherited.join(", ")
+                ));
             }
             let key = if *licence_key { "licence" } else { "license" };
-            out.push(s.at_key(Finding::new(Rule::MissingLicense, s.id(), "missing", message), key));
+            out.push(s.at_key(
+                Finding::new(Rule::MissingLicense, s.id(), "missing", message),
+                key,
+            ));
             return;
         }
         Terms::Unknown { reason, suggestion } => {
-            let mut message = format!("{reason}; its terms cannot be checked against the ancestors'");
+            let mut message =
+                format!("{reason}; its terms cannot be checked against the ancestors'");
             if let Some(s) = suggestion {
                 message.push_str(&format!(" (did you mean `{s}`?)"));
             }
-            out.push(s.at_key(Finding::new(Rule::UnknownLicense, s.id(), reason, message), "license"));
+            out.push(s.at_key(
+                Finding::new(Rule::UnknownLicense, s.id(), reason, message),
+                "license",
+            ));
             return;
         }
         Terms::Expr(expr) => expr,
@@ -90,22 +131,59 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         let ancestor_expr: &LicenseExpr = match &model.terms {
             Terms::Expr(e) => e,
             Terms::Missing { .. } => {
-                let reason = format!("ancestor `{}` declares no licence, so its terms are unknown", model.info.id);
-                add(&mut undecidable, reason.clone(), String::new(), reason, None, chain);
+                let reason = format!(
+                    "ancestor `{}` declares no licence, so its terms are unknown",
+                    model.info.id
+                );
+                add(
+                    &mut undecidable,
+                    reason.clone(),
+                    String::new(),
+                    reason,
+                    None,
+                    chain,
+                );
                 continue;
             }
             Terms::Unknown { reason, .. } => {
-                let reason = format!("the licence of ancestor `{}` is unknown ({reason})", model.info.id);
-                add(&mut undecidable, reason.clone(), String::new(), reason, None, chain);
+                let reason = format!(
+                    "the licence of ancestor `{}` is unknown ({reason})",
+                    model.info.id
+                );
+                add(
+                    &mut undecidable,
+                    reason.clone(),
+                    String::new(),
+                    reason,
+                    None,
+                    chain,
+                );
                 continue;
             }
         };
         let licence = ancestor_expr.display(cat).to_string();
-        let judging = Judging { catalogue: cat, only_quantized: ancestor.only_quantized };
+        let judging = Judging {
+            catalogue: cat,
+            only_quantized: ancestor.only_quantized,
+        };
         match judge(judging, child, ancestor_expr) {
             Verdict::Satisfied => {}
-            Verdict::Violated(r) => add(&mut drift, licence.clone(), licence, r.text, r.clause, chain),
-            Verdict::Undecidable(r) => add(&mut undecidable, r.text.clone(), licence, r.text, r.clause, chain),
+            Verdict::Violated(r) => add(
+                &mut drift,
+                licence.clone(),
+                licence,
+                r.text,
+                r.clause,
+                chain,
+            ),
+            Verdict::Undecidable(r) => add(
+                &mut undecidable,
+                r.text.clone(),
+                licence,
+                r.text,
+                r.clause,
+                chain,
+            ),
         }
     }
     for g in drift {
@@ -117,18 +195,25 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             g.reason
         );
         let key = format!("{} -> {declared}", g.licence);
-        let finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message).ancestors(g.ancestors).clause(g.clause);
+        let finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message)
+            .ancestors(g.ancestors)
+            .clause(g.clause);
         out.push(s.at_key(finding, "license"));
     }
     for g in undecidable {
-        let against = if g.licence.is_empty() { String::new() } else { format!(" (`{}`)", g.licence) };
+        let against = if g.licence.is_empty() {
+            String::new()
+        } else {
+            format!(" (`{}`)", g.licence)
+        };
         let message = format!(
             "cannot decide whether `{declared}` meets the terms of {}{against}: {}",
             ancestor_list(&g.offenders),
             g.reason
         );
-        let finding =
-            Finding::new(Rule::LicenseUndecidable, s.id(), &g.key, message).ancestors(g.ancestors).clause(g.clause);
+        let finding = Finding::new(Rule::LicenseUndecidable, s.id(), &g.key, message)
+            .ancestors(g.ancestors)
+            .clause(g.clause);
         out.push(s.at_key(finding, "license"));
     }
 }

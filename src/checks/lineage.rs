@@ -8,7 +8,9 @@ use crate::source::SourceError;
 
 fn hint(error: &SourceError) -> &'static str {
     match error {
-        SourceError::NotFound(_) => "check the `base_model` id; a deleted or renamed repo cannot be audited",
+        SourceError::NotFound(_) => {
+            "check the `base_model` id; a deleted or renamed repo cannot be audited"
+        }
         SourceError::Denied(_) => "accept the model's licence on the Hub and set HF_TOKEN",
         _ => "the rest of the lineage was still audited",
     }
@@ -21,13 +23,18 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         match &node.state {
             NodeState::Unresolved(error) if ctx.nearest_audited(ancestor) => {
                 let chain = ctx.chain_ids(ancestor);
-                let via = if chain.len() > 1 { format!(" (via {})", chain[..chain.len() - 1].join(" ← ")) } else { String::new() };
+                let via = if chain.len() > 1 {
+                    format!(" (via {})", chain[..chain.len() - 1].join(" ← "))
+                } else {
+                    String::new()
+                };
                 let message = format!(
                     "ancestor `{}`{via} could not be read: {error}; its licence obligations are unknown ({})",
                     node.id,
                     hint(error)
                 );
-                let finding = Finding::new(Rule::UnresolvedParent, s.id(), &node.id, message).ancestors(chain);
+                let finding = Finding::new(Rule::UnresolvedParent, s.id(), &node.id, message)
+                    .ancestors(chain);
                 out.push(s.at_key(finding, "base_model"));
             }
             NodeState::BeyondDepth if ctx.nearest_audited(ancestor) => beyond.push(node.id.clone()),
@@ -37,7 +44,11 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     if !beyond.is_empty() {
         let message = format!(
             "the lineage goes on above the depth limit; not audited: {}",
-            beyond.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+            beyond
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         out.push(Finding::new(Rule::LineageTooDeep, s.id(), "depth", message).ancestors(beyond));
     }
@@ -52,12 +63,21 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         if !on_cycle && !reached {
             continue;
         }
-        let mut ids: Vec<String> = cycle.iter().map(|&n| ctx.lineage.node(n).id.clone()).collect();
+        let mut ids: Vec<String> = cycle
+            .iter()
+            .map(|&n| ctx.lineage.node(n).id.clone())
+            .collect();
         ids.sort();
         let shown = if ids.len() == 1 {
             format!("`{}` names itself as its own base model", ids[0])
         } else {
-            format!("the `base_model` links of {} form a cycle", ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "the `base_model` links of {} form a cycle",
+                ids.iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         };
         let message = format!("{shown}; the walk stopped there and the rest was audited");
         let key = ids.join(" ");

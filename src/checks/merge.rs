@@ -17,17 +17,35 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     // (ancestor id, its licence, quantizations only) for every ancestor with known terms.
     let mut bound: Vec<(String, &LicenseExpr, bool)> = Vec::new();
     for a in &s.ancestors {
-        if let Some(expr) = ctx.lineage.node(a.node).model().and_then(|m| m.terms.expr()) {
+        if let Some(expr) = ctx
+            .lineage
+            .node(a.node)
+            .model()
+            .and_then(|m| m.terms.expr())
+        {
             bound.push((ctx.lineage.node(a.node).id.clone(), expr, a.only_quantized));
         }
     }
     let satisfiable = |set: &[&(String, &LicenseExpr, bool)]| -> Option<bool> {
         let mut undecided = false;
-        for id in cat.iter().filter(|(_, e)| e.class != Class::Unknown).map(|(id, _)| id) {
+        for id in cat
+            .iter()
+            .filter(|(_, e)| e.class != Class::Unknown)
+            .map(|(id, _)| id)
+        {
             let candidate = LicenseExpr::known(id);
             let verdicts: Vec<Verdict> = set
                 .iter()
-                .map(|(_, expr, q)| judge(Judging { catalogue: cat, only_quantized: *q }, &candidate, expr))
+                .map(|(_, expr, q)| {
+                    judge(
+                        Judging {
+                            catalogue: cat,
+                            only_quantized: *q,
+                        },
+                        &candidate,
+                        expr,
+                    )
+                })
                 .collect();
             if verdicts.iter().all(|v| *v == Verdict::Satisfied) {
                 return Some(true);
@@ -62,7 +80,11 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             vec![bound[i].0.clone(), bound[j].0.clone()],
         ),
         None => (
-            bound.iter().map(|(id, e, _)| format!("`{id}` ({})", e.display(cat))).collect::<Vec<_>>().join(", "),
+            bound
+                .iter()
+                .map(|(id, e, _)| format!("`{id}` ({})", e.display(cat)))
+                .collect::<Vec<_>>()
+                .join(", "),
             bound.iter().map(|(id, _, _)| id.clone()).collect(),
         ),
     };
@@ -70,5 +92,8 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         "no licence can satisfy the terms of {names} at once; this merge cannot be distributed under any licence without separate permission"
     );
     let key = ancestors.join(" + ");
-    out.push(s.at_key(Finding::new(Rule::IncompatibleParents, s.id(), &key, message).ancestors(ancestors), "base_model"));
+    out.push(s.at_key(
+        Finding::new(Rule::IncompatibleParents, s.id(), &key, message).ancestors(ancestors),
+        "base_model",
+    ));
 }

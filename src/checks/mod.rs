@@ -51,20 +51,32 @@ impl Subject<'_> {
 impl Context<'_> {
     /// Ids along an ancestor's chain, nearest first.
     pub(crate) fn chain_ids(&self, ancestor: &Ancestor) -> Vec<String> {
-        ancestor.chain.iter().map(|&n| self.lineage.node(n).id.clone()).collect()
+        ancestor
+            .chain
+            .iter()
+            .map(|&n| self.lineage.node(n).id.clone())
+            .collect()
     }
 
     /// True when no model under audit stands between the subject and this ancestor, so the
     /// subject is the nearest audited model to report the ancestor's problem on.
     pub(crate) fn nearest_audited(&self, ancestor: &Ancestor) -> bool {
-        ancestor.chain[..ancestor.chain.len() - 1].iter().all(|n| !self.audited.contains(n))
+        ancestor.chain[..ancestor.chain.len() - 1]
+            .iter()
+            .all(|n| !self.audited.contains(n))
     }
 }
 
 /// Runs every check on one model. Unresolved nodes have nothing to check.
 pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
-    let Some(model) = ctx.lineage.node(node).model() else { return Vec::new() };
-    let subject = Subject { node, model, ancestors: ctx.lineage.ancestors(node) };
+    let Some(model) = ctx.lineage.node(node).model() else {
+        return Vec::new();
+    };
+    let subject = Subject {
+        node,
+        model,
+        ancestors: ctx.lineage.ancestors(node),
+    };
     let mut out = Vec::new();
     card::check(ctx, &subject, &mut out);
     lineage::check(ctx, &subject, &mut out);

@@ -15,7 +15,9 @@ pub struct LicensePolicy {
 impl LicensePolicy {
     fn passes_leaf(&self, leaf: &Leaf) -> bool {
         match leaf {
-            Leaf::Known(id) => !self.deny.contains(id) && (self.allow.is_empty() || self.allow.contains(id)),
+            Leaf::Known(id) => {
+                !self.deny.contains(id) && (self.allow.is_empty() || self.allow.contains(id))
+            }
             // A licence nobody can identify cannot be on an allow list.
             Leaf::Custom { .. } => self.allow.is_empty(),
         }
@@ -40,13 +42,25 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     if ctx.policy.is_empty() {
         return;
     }
-    let Some(expr) = s.model.terms.expr() else { return };
+    let Some(expr) = s.model.terms.expr() else {
+        return;
+    };
     if ctx.policy.passes(expr) {
         return;
     }
     let shown = expr.display(ctx.catalogue).to_string();
-    let denied = expr.leaves().iter().any(|l| matches!(l, Leaf::Known(id) if ctx.policy.deny.contains(id)));
-    let why = if denied { "is denied by" } else { "is not allowed by" };
+    let denied = expr
+        .leaves()
+        .iter()
+        .any(|l| matches!(l, Leaf::Known(id) if ctx.policy.deny.contains(id)));
+    let why = if denied {
+        "is denied by"
+    } else {
+        "is not allowed by"
+    };
     let message = format!("`{shown}` {why} the licence policy in .pedigree.yml");
-    out.push(s.at_key(Finding::new(Rule::LicenseNotAllowed, s.id(), &shown, message), "license"));
+    out.push(s.at_key(
+        Finding::new(Rule::LicenseNotAllowed, s.id(), &shown, message),
+        "license",
+    ));
 }

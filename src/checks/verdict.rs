@@ -9,7 +9,9 @@
 //! (cargo-deny's any/all evaluation is used, unchanged, for the allow/deny policy in `policy`.)
 
 use crate::findings::Clause;
-use crate::license::{Catalogue, Class, Leaf, LicenseEntry, LicenseExpr, Obligation, ObligationKind};
+use crate::license::{
+    Catalogue, Class, Leaf, LicenseEntry, LicenseExpr, Obligation, ObligationKind,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reason {
@@ -36,17 +38,25 @@ impl Verdict {
     /// The obligation in its summary's words, then what the derivative does instead.
     fn violated(detail: String, ob: &Obligation) -> Verdict {
         let text = format!("{} ({detail})", ob.summary.trim().trim_end_matches('.'));
-        Verdict::Violated(Reason { text, clause: Some(ob.clause.clone()) })
+        Verdict::Violated(Reason {
+            text,
+            clause: Some(ob.clause.clone()),
+        })
     }
 
     fn undecidable(text: impl Into<String>, clause: Option<&Clause>) -> Verdict {
-        Verdict::Undecidable(Reason { text: text.into(), clause: clause.cloned() })
+        Verdict::Undecidable(Reason {
+            text: text.into(),
+            clause: clause.cloned(),
+        })
     }
 }
 
 /// The worst verdict (all must comply); the first of equal rank keeps its reason.
 fn worst(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
-    verdicts.into_iter().fold(Verdict::Satisfied, |acc, v| if v.rank() > acc.rank() { v } else { acc })
+    verdicts.into_iter().fold(Verdict::Satisfied, |acc, v| {
+        if v.rank() > acc.rank() { v } else { acc }
+    })
 }
 
 /// The best verdict (one compliant option suffices).
@@ -70,7 +80,10 @@ fn unanimous(verdicts: Vec<Verdict>, why: &str) -> Verdict {
         Verdict::Violated(r) | Verdict::Undecidable(r) => r.clause.clone(),
         Verdict::Satisfied => None,
     });
-    Verdict::Undecidable(Reason { text: format!("{why}, and the readings disagree"), clause })
+    Verdict::Undecidable(Reason {
+        text: format!("{why}, and the readings disagree"),
+        clause,
+    })
 }
 
 /// Context that affects a verdict beyond the two licences.
@@ -86,8 +99,13 @@ pub struct Judging<'a> {
 pub fn judge(j: Judging<'_>, child: &LicenseExpr, ancestor: &LicenseExpr) -> Verdict {
     use LicenseExpr::*;
     match (child, ancestor) {
-        (Ambiguous { readings, why }, _) => unanimous(readings.iter().map(|c| judge(j, c, ancestor)).collect(), why),
-        (_, Ambiguous { readings, why }) => unanimous(readings.iter().map(|a| judge(j, child, a)).collect(), why),
+        (Ambiguous { readings, why }, _) => unanimous(
+            readings.iter().map(|c| judge(j, c, ancestor)).collect(),
+            why,
+        ),
+        (_, Ambiguous { readings, why }) => {
+            unanimous(readings.iter().map(|a| judge(j, child, a)).collect(), why)
+        }
         (Or(cs), _) => worst(cs.iter().map(|c| judge(j, c, ancestor))),
         (_, And(ancestors)) => worst(ancestors.iter().map(|a| judge(j, child, a))),
         (And(cs), _) => best(cs.iter().map(|c| judge(j, c, ancestor))),
@@ -97,7 +115,10 @@ pub fn judge(j: Judging<'_>, child: &LicenseExpr, ancestor: &LicenseExpr) -> Ver
 }
 
 fn constraining(entry: &LicenseEntry) -> impl Iterator<Item = &Obligation> {
-    entry.obligations.iter().filter(|o| o.kind.constrains_license())
+    entry
+        .obligations
+        .iter()
+        .filter(|o| o.kind.constrains_license())
 }
 
 fn judge_leaf(j: Judging<'_>, child: &Leaf, ancestor: &Leaf) -> Verdict {
@@ -105,11 +126,16 @@ fn judge_leaf(j: Judging<'_>, child: &Leaf, ancestor: &Leaf) -> Verdict {
     let a = match ancestor {
         Leaf::Custom { name, link } => {
             return match child {
-                Leaf::Custom { name: n2, link: l2 } if (name.is_some() && name == n2) || (link.is_some() && link == l2) => {
+                Leaf::Custom { name: n2, link: l2 }
+                    if (name.is_some() && name == n2) || (link.is_some() && link == l2) =>
+                {
                     Verdict::Satisfied
                 }
                 _ => Verdict::undecidable(
-                    format!("the ancestor's licence `{}` is not in the catalogue, so its terms are unknown", custom_label(name, link)),
+                    format!(
+                        "the ancestor's licence `{}` is not in the catalogue, so its terms are unknown",
+                        custom_label(name, link)
+                    ),
                     None,
                 ),
             };
@@ -117,7 +143,13 @@ fn judge_leaf(j: Judging<'_>, child: &Leaf, ancestor: &Leaf) -> Verdict {
         Leaf::Known(id) => cat.get(*id),
     };
     if a.class == Class::Unknown {
-        return Verdict::undecidable(format!("the ancestor's `{}` does not name one licence whose terms can be checked", a.id), None);
+        return Verdict::undecidable(
+            format!(
+                "the ancestor's `{}` does not name one licence whose terms can be checked",
+                a.id
+            ),
+            None,
+        );
     }
     let c = match child {
         Leaf::Custom { name, link } => {
@@ -141,7 +173,10 @@ fn judge_leaf(j: Judging<'_>, child: &Leaf, ancestor: &Leaf) -> Verdict {
         return match constraining(a).next() {
             None => Verdict::Satisfied,
             Some(ob) => Verdict::undecidable(
-                format!("`{}` does not name one licence; cannot tell whether it meets `{}`: {}", c.id, a.id, ob.summary),
+                format!(
+                    "`{}` does not name one licence; cannot tell whether it meets `{}`: {}",
+                    c.id, a.id, ob.summary
+                ),
                 Some(&ob.clause),
             ),
         };
@@ -150,10 +185,17 @@ fn judge_leaf(j: Judging<'_>, child: &Leaf, ancestor: &Leaf) -> Verdict {
 }
 
 fn custom_label(name: &Option<String>, link: &Option<String>) -> String {
-    name.clone().or_else(|| link.clone()).unwrap_or_else(|| "other".into())
+    name.clone()
+        .or_else(|| link.clone())
+        .unwrap_or_else(|| "other".into())
 }
 
-fn judge_obligation(j: Judging<'_>, c: &LicenseEntry, ob: &Obligation, a: &LicenseEntry) -> Verdict {
+fn judge_obligation(
+    j: Judging<'_>,
+    c: &LicenseEntry,
+    ob: &Obligation,
+    a: &LicenseEntry,
+) -> Verdict {
     let cat = j.catalogue;
     let id_of = |e: &LicenseEntry| cat.by_name(&e.id);
     let c_id = id_of(c);
@@ -168,7 +210,10 @@ fn judge_obligation(j: Judging<'_>, c: &LicenseEntry, ob: &Obligation, a: &Licen
                 Some(&ob.clause),
             )
         } else {
-            Verdict::violated(format!("`{}` forbids sharing adapted material at all", a.id), ob)
+            Verdict::violated(
+                format!("`{}` forbids sharing adapted material at all", a.id),
+                ob,
+            )
         };
     }
     if c.id == a.id || c_id.is_some_and(|id| ob.accepts.contains(&id)) {
@@ -178,9 +223,10 @@ fn judge_obligation(j: Judging<'_>, c: &LicenseEntry, ob: &Obligation, a: &Licen
         return Verdict::undecidable(ob.unclear_why.clone(), Some(&ob.clause));
     }
     match ob.kind {
-        ObligationKind::SameLicense | ObligationKind::ShareAlike => {
-            Verdict::violated(format!("`{}` is not `{}` or a licence it accepts", c.id, a.id), ob)
-        }
+        ObligationKind::SameLicense | ObligationKind::ShareAlike => Verdict::violated(
+            format!("`{}` is not `{}` or a licence it accepts", c.id, a.id),
+            ob,
+        ),
         ObligationKind::CarryUseRestrictions => match (&c.use_restrictions, &a.use_restrictions) {
             (Some(cs), Some(as_)) if cs == as_ => Verdict::Satisfied,
             (None, _) => Verdict::violated(format!("`{}` carries no use restrictions", c.id), ob),

@@ -40,7 +40,9 @@ impl RuleDocs {
         }
         let mut docs = Vec::with_capacity(Rule::ALL.len());
         for rule in Rule::ALL {
-            let found: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].id == rule.id()).collect();
+            let found: Vec<usize> = (0..listed.len())
+                .filter(|&i| listed[i].id == rule.id())
+                .collect();
             match found.len() {
                 0 => problems.push(format!("rule `{}` has no entry", rule.id())),
                 1 => docs.push(listed[found[0]].clone()),

@@ -23,7 +23,14 @@ pub struct Sink<'a> {
 impl<'a> Sink<'a> {
     pub fn new(docs: &'a RuleDocs, config: &'a Config, today: jiff::civil::Date) -> Sink<'a> {
         let expired_hit = vec![false; config.waivers.len()];
-        Sink { docs, config, today, findings: Vec::new(), waived: 0, expired_hit }
+        Sink {
+            docs,
+            config,
+            today,
+            findings: Vec::new(),
+            waived: 0,
+            expired_hit,
+        }
     }
 
     /// The severity a rule reports at, or `None` when the config turned it off.
@@ -35,9 +42,15 @@ impl<'a> Sink<'a> {
     }
 
     pub fn push(&mut self, mut finding: Finding) {
-        let Some(severity) = self.severity(finding.rule) else { return };
+        let Some(severity) = self.severity(finding.rule) else {
+            return;
+        };
         finding.severity = severity;
-        let waiver = self.config.waivers.iter().position(|w| w.matches(&finding.model, finding.rule));
+        let waiver = self
+            .config
+            .waivers
+            .iter()
+            .position(|w| w.matches(&finding.model, finding.rule));
         if let Some(index) = waiver {
             match self.config.waivers[index].expires {
                 Some(date) if date < self.today => self.expired_hit[index] = true,
@@ -65,17 +78,27 @@ impl<'a> Sink<'a> {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned());
         for (index, waiver) in self.config.waivers.iter().enumerate() {
-            let (true, Some(date)) = (self.expired_hit[index], waiver.expires) else { continue };
-            let Some(severity) = self.severity(Rule::WaiverExpired) else { continue };
+            let (true, Some(date)) = (self.expired_hit[index], waiver.expires) else {
+                continue;
+            };
+            let Some(severity) = self.severity(Rule::WaiverExpired) else {
+                continue;
+            };
             let message = format!(
                 "the waiver of `{}` for `{}` (\"{}\") expired on {date}; the findings it covered are reported again",
                 waiver.rule, waiver.model, waiver.reason
             );
             let key = format!("{} {}", waiver.rule, waiver.model);
-            let mut finding = Finding::new(Rule::WaiverExpired, &waiver.model, &key, message).at(file.as_deref(), waiver.line);
+            let mut finding = Finding::new(Rule::WaiverExpired, &waiver.model, &key, message)
+                .at(file.as_deref(), waiver.line);
             finding.severity = severity;
             self.findings.push(finding);
         }
-        (self.findings, SinkSummary { waived: self.waived })
+        (
+            self.findings,
+            SinkSummary {
+                waived: self.waived,
+            },
+        )
     }
 }

@@ -179,8 +179,10 @@ pub(crate) fn fold_name(name: &str) -> String {
 impl Catalogue {
     /// The catalogue compiled into the binary.
     pub fn builtin() -> Result<Catalogue> {
-        let files: Vec<(String, String)> =
-            BUILTIN_LICENSES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let files: Vec<(String, String)> = BUILTIN_LICENSES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         Catalogue::from_files(&files, "built-in rules/licenses")
     }
 
@@ -193,7 +195,8 @@ impl Catalogue {
             let entry = entry.map_err(|e| Error::io(&licenses, &e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.ends_with(".yml") || name.ends_with(".yaml") {
-                let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(&entry.path(), &e))?;
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| Error::io(&entry.path(), &e))?;
                 files.push((name, text));
             }
         }
@@ -211,12 +214,19 @@ impl Catalogue {
                 Err(e) => problems.push(format!("{file}: {e}")),
             }
         }
-        let mut catalogue = Catalogue { entries: Vec::new(), by_name: HashMap::new(), by_spdx: HashMap::new() };
+        let mut catalogue = Catalogue {
+            entries: Vec::new(),
+            by_name: HashMap::new(),
+            by_spdx: HashMap::new(),
+        };
         // First pass: identities, so that `accepts` can name any entry.
         for (file, raw) in &raws {
             let stem = file.trim_end_matches(".yml").trim_end_matches(".yaml");
             if raw.id != *stem {
-                problems.push(format!("{file}: id `{}` does not match the file name", raw.id));
+                problems.push(format!(
+                    "{file}: id `{}` does not match the file name",
+                    raw.id
+                ));
             }
             let id = LicenseId(catalogue.entries.len() as u16);
             for name in std::iter::once(&raw.id).chain(&raw.aliases) {
@@ -226,15 +236,23 @@ impl Catalogue {
                     Some(other) if other == id => {}
                     Some(other) => {
                         let other = &catalogue.entries[other.0 as usize].id;
-                        problems.push(format!("{file}: id or alias `{name}` is also used by `{other}`"));
+                        problems.push(format!(
+                            "{file}: id or alias `{name}` is also used by `{other}`"
+                        ));
                     }
                     None => {}
                 }
             }
             if !raw.spdx.starts_with("LicenseRef-") && spdx::license_id(&raw.spdx).is_none() {
-                problems.push(format!("{file}: `{}` is neither an SPDX licence id nor a LicenseRef-", raw.spdx));
+                problems.push(format!(
+                    "{file}: `{}` is neither an SPDX licence id nor a LicenseRef-",
+                    raw.spdx
+                ));
             }
-            catalogue.by_spdx.entry(raw.spdx.to_lowercase()).or_insert(id);
+            catalogue
+                .by_spdx
+                .entry(raw.spdx.to_lowercase())
+                .or_insert(id);
             catalogue.entries.push(LicenseEntry {
                 id: raw.id.clone(),
                 spdx: raw.spdx.clone(),
@@ -250,8 +268,12 @@ impl Catalogue {
         }
         // Second pass: obligations, which refer to other entries.
         for (index, (file, raw)) in raws.iter().enumerate() {
-            if matches!(raw.class, Class::NonCommercial | Class::ResearchOnly) && raw.commercial_use {
-                problems.push(format!("{file}: class {} needs `commercial_use: false`", raw.class));
+            if matches!(raw.class, Class::NonCommercial | Class::ResearchOnly) && raw.commercial_use
+            {
+                problems.push(format!(
+                    "{file}: class {} needs `commercial_use: false`",
+                    raw.class
+                ));
             }
             if raw.class == Class::Rail && raw.use_restrictions.is_none() {
                 problems.push(format!("{file}: a rail licence needs `use_restrictions`"));
@@ -266,20 +288,38 @@ impl Catalogue {
         if problems.is_empty() {
             Ok(catalogue)
         } else {
-            Err(Error::rules(origin, format!("{} problem(s):\n  {}", problems.len(), problems.join("\n  "))))
+            Err(Error::rules(
+                origin,
+                format!(
+                    "{} problem(s):\n  {}",
+                    problems.len(),
+                    problems.join("\n  ")
+                ),
+            ))
         }
     }
 
-    fn validate_obligation(&self, ob: &RawObligation, at: &str, problems: &mut Vec<String>) -> Obligation {
+    fn validate_obligation(
+        &self,
+        ob: &RawObligation,
+        at: &str,
+        problems: &mut Vec<String>,
+    ) -> Obligation {
         let clause = match &ob.clause {
             Some(c) if !c.section.trim().is_empty() && c.url.starts_with("http") => c.clone(),
             Some(_) => {
                 problems.push(format!("{at}: clause needs a section and an http(s) url"));
-                Clause { section: String::new(), url: String::new() }
+                Clause {
+                    section: String::new(),
+                    url: String::new(),
+                }
             }
             None => {
                 problems.push(format!("{at}: no clause cited"));
-                Clause { section: String::new(), url: String::new() }
+                Clause {
+                    section: String::new(),
+                    url: String::new(),
+                }
             }
         };
         if ob.summary.trim().is_empty() {
@@ -291,7 +331,9 @@ impl Catalogue {
                 .filter_map(|n| {
                     let found = self.by_name.get(&fold_name(n)).copied();
                     if found.is_none() {
-                        problems.push(format!("{at}: {what} names `{n}`, which is not in the catalogue"));
+                        problems.push(format!(
+                            "{at}: {what} names `{n}`, which is not in the catalogue"
+                        ));
                     }
                     found
                 })
@@ -325,7 +367,10 @@ impl Catalogue {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (LicenseId, &LicenseEntry)> {
-        self.entries.iter().enumerate().map(|(i, e)| (LicenseId(i as u16), e))
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (LicenseId(i as u16), e))
     }
 
     pub fn len(&self) -> usize {

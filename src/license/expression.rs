@@ -12,7 +12,10 @@ use std::fmt;
 pub enum Leaf {
     Known(LicenseId),
     /// `license: other` with a `license_name`/`license_link` the catalogue does not know.
-    Custom { name: Option<String>, link: Option<String> },
+    Custom {
+        name: Option<String>,
+        link: Option<String>,
+    },
 }
 
 /// What a card's licence fields mean, as an expression.
@@ -25,7 +28,10 @@ pub enum LicenseExpr {
     Or(Vec<LicenseExpr>),
     /// The card can be read more than one way (a bare list of licences, or `license` and
     /// `license_name` naming different licences). Verdicts must agree under every reading.
-    Ambiguous { readings: Vec<LicenseExpr>, why: String },
+    Ambiguous {
+        readings: Vec<LicenseExpr>,
+        why: String,
+    },
 }
 
 impl LicenseExpr {
@@ -60,7 +66,11 @@ impl LicenseExpr {
 
     /// Renders with Hub ids, e.g. `apache-2.0 OR mit`.
     pub fn display<'a>(&'a self, catalogue: &'a Catalogue) -> impl fmt::Display + 'a {
-        Display { expr: self, catalogue, nested: false }
+        Display {
+            expr: self,
+            catalogue,
+            nested: false,
+        }
     }
 }
 
@@ -80,7 +90,15 @@ impl fmt::Display for Display<'_> {
                 if i > 0 {
                     write!(f, " {op} ")?;
                 }
-                write!(f, "{}", Display { expr: item, catalogue: self.catalogue, nested: true })?;
+                write!(
+                    f,
+                    "{}",
+                    Display {
+                        expr: item,
+                        catalogue: self.catalogue,
+                        nested: true
+                    }
+                )?;
             }
             if self.nested {
                 f.write_str(")")?;
@@ -102,7 +120,15 @@ impl fmt::Display for Display<'_> {
                     if i > 0 {
                         f.write_str(" | ")?;
                     }
-                    write!(f, "{}", Display { expr: item, catalogue: self.catalogue, nested: true })?;
+                    write!(
+                        f,
+                        "{}",
+                        Display {
+                            expr: item,
+                            catalogue: self.catalogue,
+                            nested: true
+                        }
+                    )?;
                 }
                 Ok(())
             }
@@ -119,13 +145,18 @@ pub struct Unparsed {
 
 /// One licence word: a Hub id, alias, SPDX id or imprecise SPDX name.
 pub(crate) fn lookup_word(catalogue: &Catalogue, word: &str) -> Option<LicenseId> {
-    catalogue.by_name(word).or_else(|| catalogue.by_spdx(word)).or_else(|| {
-        // `imprecise_license_id` matches a prefix ("apache-2.0 OR mit" starts like Apache-2.0);
-        // only a match of the whole word counts.
-        let imprecise = spdx::imprecise_license_id(word).filter(|(_, len)| *len == word.len()).map(|(id, _)| id);
-        let id = imprecise.or_else(|| spdx::license_id(word))?;
-        catalogue.by_spdx(id.name)
-    })
+    catalogue
+        .by_name(word)
+        .or_else(|| catalogue.by_spdx(word))
+        .or_else(|| {
+            // `imprecise_license_id` matches a prefix ("apache-2.0 OR mit" starts like Apache-2.0);
+            // only a match of the whole word counts.
+            let imprecise = spdx::imprecise_license_id(word)
+                .filter(|(_, len)| *len == word.len())
+                .map(|(id, _)| id);
+            let id = imprecise.or_else(|| spdx::license_id(word))?;
+            catalogue.by_spdx(id.name)
+        })
 }
 
 /// Parses a licence field that holds one id or an SPDX-style expression.
@@ -135,7 +166,10 @@ pub(crate) fn parse(catalogue: &Catalogue, text: &str) -> Result<LicenseExpr, Un
         return Ok(LicenseExpr::known(id));
     }
     // Tokenise: parentheses, `/` (an old spelling of OR), and words.
-    let spaced = text.replace('(', " ( ").replace(')', " ) ").replace('/', " OR ");
+    let spaced = text
+        .replace('(', " ( ")
+        .replace(')', " ) ")
+        .replace('/', " OR ");
     let mut words: Vec<&str> = Vec::new();
     let mut placeholder = String::new();
     let mut after_with = false;
@@ -148,7 +182,11 @@ pub(crate) fn parse(catalogue: &Catalogue, text: &str) -> Result<LicenseExpr, Un
             }
             _ => {
                 // An exception after WITH is kept by `spdx` but plays no part in the verdict.
-                let kind = if after_with { "AdditionRef" } else { "LicenseRef" };
+                let kind = if after_with {
+                    "AdditionRef"
+                } else {
+                    "LicenseRef"
+                };
                 placeholder.push_str(&format!("{kind}-w{}", words.len()));
                 words.push(token);
                 after_with = false;
@@ -161,29 +199,50 @@ pub(crate) fn parse(catalogue: &Catalogue, text: &str) -> Result<LicenseExpr, Un
         suggestion: catalogue.suggest(word).map(str::to_string),
     };
     if words.len() <= 1 {
-        return Err(unknown(format!("`{text}` is not a Hub licence id, a known licence name or an SPDX id"), text));
+        return Err(unknown(
+            format!("`{text}` is not a Hub licence id, a known licence name or an SPDX id"),
+            text,
+        ));
     }
-    let parsed = spdx::Expression::parse_mode(&placeholder, spdx::ParseMode::STRICT)
-        .map_err(|e| Unparsed { reason: format!("`{text}` is not a valid licence expression ({})", e.reason), suggestion: None })?;
+    let parsed =
+        spdx::Expression::parse_mode(&placeholder, spdx::ParseMode::STRICT).map_err(|e| {
+            Unparsed {
+                reason: format!("`{text}` is not a valid licence expression ({})", e.reason),
+                suggestion: None,
+            }
+        })?;
     let mut stack: Vec<LicenseExpr> = Vec::new();
     for node in parsed.iter() {
         match node {
             spdx::expression::ExprNode::Req(req) => {
                 let spdx::LicenseItem::Other(lic) = &req.req.license else {
-                    return Err(Unparsed { reason: format!("`{text}` could not be read"), suggestion: None });
+                    return Err(Unparsed {
+                        reason: format!("`{text}` could not be read"),
+                        suggestion: None,
+                    });
                 };
-                let index: usize = lic.lic_ref.trim_start_matches('w').parse().unwrap_or(usize::MAX);
+                let index: usize = lic
+                    .lic_ref
+                    .trim_start_matches('w')
+                    .parse()
+                    .unwrap_or(usize::MAX);
                 let word = words.get(index).copied().unwrap_or_default();
                 match lookup_word(catalogue, word) {
                     Some(id) => stack.push(LicenseExpr::known(id)),
                     None => {
-                        return Err(unknown(format!("`{word}` in `{text}` is not a known licence"), word));
+                        return Err(unknown(
+                            format!("`{word}` in `{text}` is not a known licence"),
+                            word,
+                        ));
                     }
                 }
             }
             spdx::expression::ExprNode::Op(op) => {
                 let (Some(right), Some(left)) = (stack.pop(), stack.pop()) else {
-                    return Err(Unparsed { reason: format!("`{text}` could not be read"), suggestion: None });
+                    return Err(Unparsed {
+                        reason: format!("`{text}` could not be read"),
+                        suggestion: None,
+                    });
                 };
                 let and = matches!(op, spdx::expression::Operator::And);
                 stack.push(combine(and, left, right));
@@ -192,7 +251,10 @@ pub(crate) fn parse(catalogue: &Catalogue, text: &str) -> Result<LicenseExpr, Un
     }
     match (stack.pop(), stack.is_empty()) {
         (Some(expr), true) => Ok(expr),
-        _ => Err(Unparsed { reason: format!("`{text}` could not be read"), suggestion: None }),
+        _ => Err(Unparsed {
+            reason: format!("`{text}` could not be read"),
+            suggestion: None,
+        }),
     }
 }
 
@@ -205,5 +267,9 @@ fn combine(and: bool, left: LicenseExpr, right: LicenseExpr) -> LicenseExpr {
             (_, other) => items.push(other),
         }
     }
-    if and { LicenseExpr::And(items) } else { LicenseExpr::Or(items) }
+    if and {
+        LicenseExpr::And(items)
+    } else {
+        LicenseExpr::Or(items)
+    }
 }

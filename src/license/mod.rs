@@ -6,7 +6,8 @@ mod expression;
 mod normalize;
 
 pub use catalogue::{
-    Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind, Unclear, BUILTIN_LICENSES,
+    BUILTIN_LICENSES, Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind,
+    Unclear,
 };
-pub use expression::{LicenseExpr, Leaf};
+pub use expression::{Leaf, LicenseExpr};
 pub use normalize::{Terms, normalize};

@@ -8,9 +8,14 @@ use crate::card::Metadata;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Terms {
     /// No `license` key. `licence_key` notes the British spelling, which the Hub ignores.
-    Missing { licence_key: bool },
+    Missing {
+        licence_key: bool,
+    },
     /// Declared, but nothing can be verified from it.
-    Unknown { reason: String, suggestion: Option<String> },
+    Unknown {
+        reason: String,
+        suggestion: Option<String>,
+    },
     Expr(LicenseExpr),
 }
 
@@ -26,7 +31,9 @@ impl Terms {
 /// Normalises a card's licence fields against the catalogue.
 pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
     let Some(license) = &meta.license else {
-        return Terms::Missing { licence_key: meta.has_licence_key };
+        return Terms::Missing {
+            licence_key: meta.has_licence_key,
+        };
     };
     let items = license.items();
     let mut readings = Vec::with_capacity(items.len());
@@ -39,7 +46,10 @@ pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
             }
             // With several items, an unreadable one still stands for some licence we cannot judge.
             Err(_) if items.len() > 1 => {
-                let custom = LicenseExpr::Leaf(Leaf::Custom { name: Some(item.to_string()), link: None });
+                let custom = LicenseExpr::Leaf(Leaf::Custom {
+                    name: Some(item.to_string()),
+                    link: None,
+                });
                 if !readings.contains(&custom) {
                     readings.push(custom);
                 }
@@ -56,12 +66,18 @@ pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
                 "the card lists {} licences without saying whether they apply together or as a choice",
                 readings.len()
             ),
-            readings: vec![LicenseExpr::And(readings.clone()), LicenseExpr::Or(readings)],
+            readings: vec![
+                LicenseExpr::And(readings.clone()),
+                LicenseExpr::Or(readings),
+            ],
         }
     };
     // `license: mit` with `license_name: deepseek` (seen on real DeepSeek repos): the card names two
     // licences, and which one governs the weights is not said.
-    if license.items().iter().all(|i| !i.eq_ignore_ascii_case("other"))
+    if license
+        .items()
+        .iter()
+        .all(|i| !i.eq_ignore_ascii_case("other"))
         && let Some(name) = &meta.license_name
         && let Some(named) = catalogue.by_name(name)
         && expr.single() != Some(named)
@@ -70,7 +86,10 @@ pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
             "`license` says {} but `license_name` says `{name}`",
             expr.display(catalogue)
         );
-        return Terms::Expr(LicenseExpr::Ambiguous { readings: vec![expr, LicenseExpr::known(named)], why });
+        return Terms::Expr(LicenseExpr::Ambiguous {
+            readings: vec![expr, LicenseExpr::known(named)],
+            why,
+        });
     }
     Terms::Expr(expr)
 }
@@ -79,15 +98,23 @@ pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
 fn one(item: &str, meta: &Metadata, catalogue: &Catalogue) -> Result<LicenseExpr, Terms> {
     match item.trim().to_ascii_lowercase().as_str() {
         "other" => other(meta, catalogue),
-        "unknown" => Err(Terms::Unknown { reason: "the card declares `license: unknown`".into(), suggestion: None }),
+        "unknown" => Err(Terms::Unknown {
+            reason: "the card declares `license: unknown`".into(),
+            suggestion: None,
+        }),
         _ => {
-            let expr = expression::parse(catalogue, item)
-                .map_err(|u| Terms::Unknown { reason: u.reason, suggestion: u.suggestion })?;
+            let expr = expression::parse(catalogue, item).map_err(|u| Terms::Unknown {
+                reason: u.reason,
+                suggestion: u.suggestion,
+            })?;
             if let Some(id) = expr.single() {
                 let entry = catalogue.get(id);
                 if entry.class == Class::Unknown {
                     return Err(Terms::Unknown {
-                        reason: format!("`{}` ({}) does not name one licence whose terms can be checked", entry.id, entry.name),
+                        reason: format!(
+                            "`{}` ({}) does not name one licence whose terms can be checked",
+                            entry.id, entry.name
+                        ),
                         suggestion: None,
                     });
                 }
@@ -101,7 +128,10 @@ fn one(item: &str, meta: &Metadata, catalogue: &Catalogue) -> Result<LicenseExpr
 fn other(meta: &Metadata, catalogue: &Catalogue) -> Result<LicenseExpr, Terms> {
     let name = meta.license_name.as_deref();
     let link = meta.license_link.as_deref();
-    if let Some(id) = name.and_then(|n| catalogue.by_name(n)).or_else(|| link.and_then(|l| catalogue.by_link(l))) {
+    if let Some(id) = name
+        .and_then(|n| catalogue.by_name(n))
+        .or_else(|| link.and_then(|l| catalogue.by_link(l)))
+    {
         return Ok(LicenseExpr::known(id));
     }
     if name.is_none() && link.is_none() {
@@ -110,5 +140,8 @@ fn other(meta: &Metadata, catalogue: &Catalogue) -> Result<LicenseExpr, Terms> {
             suggestion: None,
         });
     }
-    Ok(LicenseExpr::Leaf(Leaf::Custom { name: name.map(str::to_string), link: link.map(str::to_string) }))
+    Ok(LicenseExpr::Leaf(Leaf::Custom {
+        name: name.map(str::to_string),
+        link: link.map(str::to_string),
+    }))
 }

@@ -39,8 +39,18 @@ impl Model {
         // cardData duplicates the card and can be large (gated prompts hold whole licences).
         info.card_data = None;
         let terms = normalize(&card.meta, catalogue);
-        let bad_relation = card.meta.base_model_relation.clone().filter(|r| Relation::parse(r).is_none());
-        Model { info, card, card_file, terms, bad_relation }
+        let bad_relation = card
+            .meta
+            .base_model_relation
+            .clone()
+            .filter(|r| Relation::parse(r).is_none());
+        Model {
+            info,
+            card,
+            card_file,
+            terms,
+            bad_relation,
+        }
     }
 
     /// The part of the id after the owner: the name a naming obligation applies to.
@@ -116,7 +126,11 @@ impl Lineage {
 
     /// Direct parents with the relation of each edge, in the card's order.
     pub fn parents(&self, node: NodeIndex) -> Vec<(NodeIndex, Relation)> {
-        let mut out: Vec<_> = self.graph.edges(node).map(|e| (e.target(), *e.weight())).collect();
+        let mut out: Vec<_> = self
+            .graph
+            .edges(node)
+            .map(|e| (e.target(), *e.weight()))
+            .collect();
         // petgraph lists edges newest first; the card's order is insertion order.
         out.reverse();
         out
@@ -163,7 +177,11 @@ impl Lineage {
 
     /// Generations above the model: the longest of the shortest chains to its ancestors.
     pub fn depth(&self, node: NodeIndex) -> usize {
-        self.ancestors(node).iter().map(|a| a.chain.len()).max().unwrap_or(0)
+        self.ancestors(node)
+            .iter()
+            .map(|a| a.chain.len())
+            .max()
+            .unwrap_or(0)
     }
 
     fn insert(&mut self, id: &str, state: NodeState) -> NodeIndex {
@@ -171,7 +189,10 @@ impl Lineage {
             self.graph[index].state = state;
             return index;
         }
-        let index = self.graph.add_node(Node { id: id.to_string(), state });
+        let index = self.graph.add_node(Node {
+            id: id.to_string(),
+            state,
+        });
         self.index.insert(id.to_string(), index);
         index
     }
@@ -187,7 +208,12 @@ pub struct LineageBuilder<'a> {
 
 impl<'a> LineageBuilder<'a> {
     pub fn new(source: &'a dyn Source, catalogue: &'a Catalogue, max_depth: usize) -> Self {
-        LineageBuilder { source, catalogue, max_depth, lineage: Lineage::default() }
+        LineageBuilder {
+            source,
+            catalogue,
+            max_depth,
+            lineage: Lineage::default(),
+        }
     }
 
     /// Every descendant of `root` (not `root` itself), breadth first, each once. A child list
@@ -199,7 +225,9 @@ impl<'a> LineageBuilder<'a> {
         let mut frontier = vec![root.to_string()];
         let mut depth = 0;
         while !frontier.is_empty() && depth < self.max_depth {
-            let lists = futures_util::future::join_all(frontier.iter().map(|id| self.source.children(id))).await;
+            let lists =
+                futures_util::future::join_all(frontier.iter().map(|id| self.source.children(id)))
+                    .await;
             let mut next = Vec::new();
             for (parent, list) in frontier.iter().zip(lists) {
                 match list {
@@ -222,12 +250,19 @@ impl<'a> LineageBuilder<'a> {
 
     /// Fetches `ids` and all of their ancestors up to `max_depth` generations above each.
     pub async fn add_upward(&mut self, ids: &[String]) {
-        let mut frontier: Vec<String> =
-            ids.iter().filter(|id| !self.is_fetched(id)).cloned().collect::<HashSet<_>>().into_iter().collect();
+        let mut frontier: Vec<String> = ids
+            .iter()
+            .filter(|id| !self.is_fetched(id))
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         frontier.sort();
         let mut depth = 0;
         while !frontier.is_empty() {
-            let records = futures_util::future::join_all(frontier.iter().map(|id| self.source.model(id))).await;
+            let records =
+                futures_util::future::join_all(frontier.iter().map(|id| self.source.model(id)))
+                    .await;
             let mut next = Vec::new();
             for (id, record) in frontier.iter().zip(records) {
                 let model = match record {
@@ -238,14 +273,26 @@ impl<'a> LineageBuilder<'a> {
                     }
                 };
                 let parents = model.card.meta.base_model.clone();
-                let declared = model.card.meta.base_model_relation.as_deref().and_then(Relation::parse);
+                let declared = model
+                    .card
+                    .meta
+                    .base_model_relation
+                    .as_deref()
+                    .and_then(Relation::parse);
                 let relation = infer_relation(
                     declared,
                     parents.len(),
                     model.info.files(),
-                    model.info.tags.iter().chain(&model.card.meta.tags).map(String::as_str),
+                    model
+                        .info
+                        .tags
+                        .iter()
+                        .chain(&model.card.meta.tags)
+                        .map(String::as_str),
                 );
-                let child = self.lineage.insert(id, NodeState::Resolved(Box::new(model)));
+                let child = self
+                    .lineage
+                    .insert(id, NodeState::Resolved(Box::new(model)));
                 for parent in parents {
                     let parent_index = match self.lineage.find(&parent) {
                         Some(index) => index,
@@ -270,7 +317,9 @@ impl<'a> LineageBuilder<'a> {
     }
 
     fn is_fetched(&self, id: &str) -> bool {
-        self.lineage.find(id).is_some_and(|i| !matches!(self.lineage.node(i).state, NodeState::BeyondDepth))
+        self.lineage
+            .find(id)
+            .is_some_and(|i| !matches!(self.lineage.node(i).state, NodeState::BeyondDepth))
     }
 
     pub fn finish(self) -> Lineage {

@@ -40,7 +40,17 @@ impl fmt::Display for Relation {
 }
 
 /// Tags that mark quantized weights (Hub tags and common card tags).
-const QUANTIZED_TAGS: &[&str] = &["gguf", "ggml", "gptq", "awq", "exl2", "4-bit", "8-bit", "bitsandbytes", "quantized"];
+const QUANTIZED_TAGS: &[&str] = &[
+    "gguf",
+    "ggml",
+    "gptq",
+    "awq",
+    "exl2",
+    "4-bit",
+    "8-bit",
+    "bitsandbytes",
+    "quantized",
+];
 
 /// Files that mark quantized weights.
 fn is_quantized_file(path: &str) -> bool {
@@ -67,10 +77,16 @@ pub fn infer<'a>(
     if parents > 1 {
         return Relation::Merge;
     }
-    if files.clone().into_iter().any(|f| f.rsplit('/').next() == Some("adapter_config.json")) {
+    if files
+        .clone()
+        .into_iter()
+        .any(|f| f.rsplit('/').next() == Some("adapter_config.json"))
+    {
         return Relation::Adapter;
     }
-    let quantized_tag = tags.into_iter().any(|t| QUANTIZED_TAGS.contains(&t.to_ascii_lowercase().as_str()));
+    let quantized_tag = tags
+        .into_iter()
+        .any(|t| QUANTIZED_TAGS.contains(&t.to_ascii_lowercase().as_str()));
     if quantized_tag || files.into_iter().any(is_quantized_file) {
         return Relation::Quantized;
     }

@@ -12,7 +12,11 @@ struct Paint {
 
 impl Paint {
     fn paint(&self, style: Style, text: &str) -> String {
-        if self.color { format!("{style}{text}{style:#}") } else { text.to_string() }
+        if self.color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
     }
 
     fn severity(&self, s: Severity) -> String {
@@ -29,7 +33,9 @@ impl Paint {
 fn is_chain(report: &Report, model: &str, ancestors: &[String]) -> bool {
     let mut child = model;
     for ancestor in ancestors {
-        let Some(entry) = report.models.iter().find(|m| m.id == child) else { return false };
+        let Some(entry) = report.models.iter().find(|m| m.id == child) else {
+            return false;
+        };
         if !entry.parents.iter().any(|p| p.id == *ancestor) {
             return false;
         }
@@ -66,19 +72,39 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
                 (None, _) => "no usable licence".to_string(),
             })
             .unwrap_or_default();
-        writeln!(out, "{}  {}", p.paint(Style::new().bold(), model), p.paint(dim, &licence))?;
+        writeln!(
+            out,
+            "{}  {}",
+            p.paint(Style::new().bold(), model),
+            p.paint(dim, &licence)
+        )?;
         for f in report.findings.iter().filter(|f| f.model == model) {
-            let at = location(f).map(|l| format!(" {}", p.paint(dim, &l))).unwrap_or_default();
+            let at = location(f)
+                .map(|l| format!(" {}", p.paint(dim, &l)))
+                .unwrap_or_default();
             writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
             writeln!(out, "    {}", f.message)?;
             if is_chain(report, model, &f.ancestors) && !f.ancestors.is_empty() {
-                let chain = std::iter::once(model).chain(f.ancestors.iter().map(String::as_str)).collect::<Vec<_>>();
+                let chain = std::iter::once(model)
+                    .chain(f.ancestors.iter().map(String::as_str))
+                    .collect::<Vec<_>>();
                 writeln!(out, "    {} {}", p.paint(dim, "chain:"), chain.join(" ← "))?;
             } else if !f.ancestors.is_empty() {
-                writeln!(out, "    {} {}", p.paint(dim, "ancestors:"), f.ancestors.join(", "))?;
+                writeln!(
+                    out,
+                    "    {} {}",
+                    p.paint(dim, "ancestors:"),
+                    f.ancestors.join(", ")
+                )?;
             }
             if let Some(clause) = &f.clause {
-                writeln!(out, "    {} {} {}", p.paint(dim, "clause:"), clause.section, clause.url)?;
+                writeln!(
+                    out,
+                    "    {} {} {}",
+                    p.paint(dim, "clause:"),
+                    clause.section,
+                    clause.url
+                )?;
             }
         }
         writeln!(out)?;

@@ -26,7 +26,10 @@ pub struct Tool {
 
 impl Default for Tool {
     fn default() -> Self {
-        Tool { name: "pedigree", version: env!("CARGO_PKG_VERSION") }
+        Tool {
+            name: "pedigree",
+            version: env!("CARGO_PKG_VERSION"),
+        }
     }
 }
 
@@ -83,7 +86,13 @@ pub struct Summary {
 impl Summary {
     pub fn count(findings: &[Finding], models: usize, waived: usize) -> Summary {
         let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-        Summary { models, errors: n(Severity::Error), warnings: n(Severity::Warning), notes: n(Severity::Note), waived }
+        Summary {
+            models,
+            errors: n(Severity::Error),
+            warnings: n(Severity::Warning),
+            notes: n(Severity::Note),
+            waived,
+        }
     }
 }
 

@@ -21,9 +21,16 @@ impl LocalRepo {
     /// `parents` answers for every other model; without it, parents are unresolved.
     pub fn open(dir: &Path, parents: Option<Arc<dyn Source>>) -> Result<LocalRepo, SourceError> {
         if !dir.is_dir() {
-            return Err(SourceError::NotFound(format!("{} is not a directory", dir.display())));
+            return Err(SourceError::NotFound(format!(
+                "{} is not a directory",
+                dir.display()
+            )));
         }
-        Ok(LocalRepo { dir: dir.to_path_buf(), id: local_id(dir), parents })
+        Ok(LocalRepo {
+            dir: dir.to_path_buf(),
+            id: local_id(dir),
+            parents,
+        })
     }
 
     /// The id the local model is reported under: the directory's name as given.
@@ -35,7 +42,9 @@ impl LocalRepo {
         let mut out = Vec::new();
         let mut stack = vec![(self.dir.clone(), String::new())];
         while let Some((dir, prefix)) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if name == ".git" {
@@ -57,9 +66,11 @@ impl LocalRepo {
     }
 
     fn parents(&self) -> Result<&Arc<dyn Source>, SourceError> {
-        self.parents
-            .as_ref()
-            .ok_or_else(|| SourceError::Unsupported("no mirror was given to look up parents in (use --mirror)".into()))
+        self.parents.as_ref().ok_or_else(|| {
+            SourceError::Unsupported(
+                "no mirror was given to look up parents in (use --mirror)".into(),
+            )
+        })
     }
 }
 
@@ -81,10 +92,20 @@ impl Source for LocalRepo {
         if id != self.id {
             return self.parents()?.model(id).await;
         }
-        let readme = read_bounded(&self.dir.join("README.md"), "README.md")?
-            .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
-        let siblings = self.list_files().into_iter().map(|rfilename| Sibling { rfilename }).collect();
-        let info = ModelInfo { id: self.id.clone(), siblings, ..ModelInfo::default() };
+        let readme = read_bounded(&self.dir.join("README.md"), "README.md")?.map(|b| {
+            String::from_utf8(b)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        });
+        let siblings = self
+            .list_files()
+            .into_iter()
+            .map(|rfilename| Sibling { rfilename })
+            .collect();
+        let info = ModelInfo {
+            id: self.id.clone(),
+            siblings,
+            ..ModelInfo::default()
+        };
         Ok(ModelRecord { info, readme })
     }
 
@@ -93,9 +114,12 @@ impl Source for LocalRepo {
             return self.parents()?.file(id, path).await;
         }
         if path.split('/').any(|p| p.is_empty() || p == "..") {
-            return Err(SourceError::NotFound(format!("`{path}` is not a repo path")));
+            return Err(SourceError::NotFound(format!(
+                "`{path}` is not a repo path"
+            )));
         }
-        read_bounded(&self.dir.join(path), path)?.ok_or_else(|| SourceError::NotFound(format!("{path} does not exist")))
+        read_bounded(&self.dir.join(path), path)?
+            .ok_or_else(|| SourceError::NotFound(format!("{path} does not exist")))
     }
 
     async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {

@@ -35,7 +35,9 @@ pub(crate) fn read_bounded(path: &Path, shown: &str) -> Result<Option<Vec<u8>>, 
         .read_to_end(&mut bytes)
         .map_err(|e| SourceError::Other(format!("{shown}: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SourceError::Invalid(format!("{shown}: larger than the {MAX_FILE_BYTES} byte limit")));
+        return Err(SourceError::Invalid(format!(
+            "{shown}: larger than the {MAX_FILE_BYTES} byte limit"
+        )));
     }
     Ok(Some(bytes))
 }
@@ -44,7 +46,9 @@ pub(crate) fn read_bounded(path: &Path, shown: &str) -> Result<Option<Vec<u8>>, 
 pub(crate) fn parents_from_tags(tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
-        let Some(rest) = tag.strip_prefix("base_model:") else { continue };
+        let Some(rest) = tag.strip_prefix("base_model:") else {
+            continue;
+        };
         let id = rest.split_once(':').map_or(rest, |(_, id)| id);
         if valid_model_id(id) && !out.iter().any(|p| p == id) {
             out.push(id.to_string());
@@ -57,9 +61,15 @@ impl Mirror {
     pub fn open(root: impl Into<PathBuf>) -> Result<Mirror, SourceError> {
         let root = root.into();
         if !root.is_dir() {
-            return Err(SourceError::NotFound(format!("mirror {} is not a directory", root.display())));
+            return Err(SourceError::NotFound(format!(
+                "mirror {} is not a directory",
+                root.display()
+            )));
         }
-        Ok(Mirror { root, index: OnceLock::new() })
+        Ok(Mirror {
+            root,
+            index: OnceLock::new(),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -68,7 +78,9 @@ impl Mirror {
 
     fn dir(&self, id: &str) -> Result<PathBuf, SourceError> {
         if !valid_model_id(id) {
-            return Err(SourceError::NotFound(format!("`{id}` is not a valid model id (owner/name)")));
+            return Err(SourceError::NotFound(format!(
+                "`{id}` is not a valid model id (owner/name)"
+            )));
         }
         Ok(self.root.join(id))
     }
@@ -82,11 +94,19 @@ impl Mirror {
                 tags: Vec<String>,
             }
             let mut index = Index::default();
-            let Ok(owners) = std::fs::read_dir(&self.root) else { return index };
+            let Ok(owners) = std::fs::read_dir(&self.root) else {
+                return index;
+            };
             for owner in owners.flatten() {
-                let Ok(names) = std::fs::read_dir(owner.path()) else { continue };
+                let Ok(names) = std::fs::read_dir(owner.path()) else {
+                    continue;
+                };
                 for name in names.flatten() {
-                    let id = format!("{}/{}", owner.file_name().to_string_lossy(), name.file_name().to_string_lossy());
+                    let id = format!(
+                        "{}/{}",
+                        owner.file_name().to_string_lossy(),
+                        name.file_name().to_string_lossy()
+                    );
                     let info = name.path().join("info.json");
                     if !valid_model_id(&id) || !info.is_file() {
                         continue;
@@ -120,15 +140,25 @@ impl Source for Mirror {
         };
         let info: ModelInfo = serde_json::from_slice(&bytes)
             .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
-        let readme = read_bounded(&dir.join("README.md"), &format!("{id}/README.md"))?
-            .map(|b| String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
-        Ok(ModelRecord { info: ModelInfo { id: id.to_string(), ..info }, readme })
+        let readme = read_bounded(&dir.join("README.md"), &format!("{id}/README.md"))?.map(|b| {
+            String::from_utf8(b)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        });
+        Ok(ModelRecord {
+            info: ModelInfo {
+                id: id.to_string(),
+                ..info
+            },
+            readme,
+        })
     }
 
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {
         let dir = self.dir(id)?;
         if path.split('/').any(|p| p.is_empty() || p == "..") || path.starts_with('/') {
-            return Err(SourceError::NotFound(format!("{id}: `{path}` is not a repo path")));
+            return Err(SourceError::NotFound(format!(
+                "{id}: `{path}` is not a repo path"
+            )));
         }
         read_bounded(&dir.join(path), &format!("{id}/{path}"))?
             .ok_or_else(|| SourceError::NotFound(format!("{id}/{path} is not in the mirror")))

@@ -112,7 +112,9 @@ pub trait Source: Send + Sync {
 
     /// Every model the source holds, when it can list them (a mirror can; the Hub cannot).
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
-        Err(SourceError::Unsupported("this source cannot list all of its models".into()))
+        Err(SourceError::Unsupported(
+            "this source cannot list all of its models".into(),
+        ))
     }
 }
 
@@ -128,6 +130,7 @@ pub fn valid_model_id(id: &str) -> bool {
             && p.len() <= 96
             && *p != "."
             && *p != ".."
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     })
 }

@@ -21,12 +21,19 @@ pub struct Model<'a> {
 }
 
 pub fn model<'a>(id: &'a str, front_matter: &'a str) -> Model<'a> {
-    Model { id, front_matter, files: &[], tags: &[] }
+    Model {
+        id,
+        front_matter,
+        files: &[],
+        tags: &[],
+    }
 }
 
 impl Fixture {
     pub fn new() -> Fixture {
-        Fixture { dir: tempfile::tempdir().expect("temp dir") }
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -35,12 +42,21 @@ impl Fixture {
 
     /// Writes a model whose card is `---\n{front_matter}---\n# {name}\n`.
     pub fn add(&self, m: Model<'_>) -> &Self {
-        let card = format!("---\n{}---\n\n# {}\n\nA fixture model.\n", m.front_matter, m.id);
+        let card = format!(
+            "---\n{}---\n\n# {}\n\nA fixture model.\n",
+            m.front_matter, m.id
+        );
         self.add_raw(m.id, Some(&card), m.files, m.tags)
     }
 
     /// Writes a model with a card given verbatim (or none).
-    pub fn add_raw(&self, id: &str, card: Option<&str>, files: &[&str], extra_tags: &[&str]) -> &Self {
+    pub fn add_raw(
+        &self,
+        id: &str,
+        card: Option<&str>,
+        files: &[&str],
+        extra_tags: &[&str],
+    ) -> &Self {
         let dir = self.dir.path().join(id);
         std::fs::create_dir_all(&dir).unwrap();
         let card_data: Value = card
@@ -50,7 +66,10 @@ impl Fixture {
         let mut tags: Vec<String> = extra_tags.iter().map(|t| t.to_string()).collect();
         let parents: Vec<String> = match card_data.get("base_model") {
             Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(v)) => v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(v)) => v
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => vec![],
         };
         for p in &parents {
@@ -60,7 +79,10 @@ impl Fixture {
         if let Some(Value::String(l)) = card_data.get("license") {
             tags.push(format!("license:{l}"));
         }
-        let mut siblings = vec![json!({"rfilename": ".gitattributes"}), json!({"rfilename": "config.json"})];
+        let mut siblings = vec![
+            json!({"rfilename": ".gitattributes"}),
+            json!({"rfilename": "config.json"}),
+        ];
         if card.is_some() {
             siblings.push(json!({"rfilename": "README.md"}));
         }
@@ -71,7 +93,11 @@ impl Fixture {
             "lastModified": "2025-01-01T00:00:00.000Z", "private": false, "gated": false,
             "disabled": false, "tags": tags, "siblings": siblings, "cardData": card_data,
         });
-        std::fs::write(dir.join("info.json"), serde_json::to_string_pretty(&info).unwrap()).unwrap();
+        std::fs::write(
+            dir.join("info.json"),
+            serde_json::to_string_pretty(&info).unwrap(),
+        )
+        .unwrap();
         if let Some(card) = card {
             std::fs::write(dir.join("README.md"), card).unwrap();
         }
@@ -88,7 +114,8 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
     }
 
     /// `(model, rule)` of every finding in a JSON report.
@@ -97,7 +124,12 @@ impl Run {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["model"].as_str().unwrap().to_string(), f["rule"].as_str().unwrap().to_string()))
+            .map(|f| {
+                (
+                    f["model"].as_str().unwrap().to_string(),
+                    f["rule"].as_str().unwrap().to_string(),
+                )
+            })
             .collect()
     }
 
@@ -106,7 +138,11 @@ impl Run {
     }
 
     pub fn rules_of(&self, model: &str) -> Vec<String> {
-        self.pairs().into_iter().filter(|(m, _)| m == model).map(|(_, r)| r).collect()
+        self.pairs()
+            .into_iter()
+            .filter(|(m, _)| m == model)
+            .map(|(_, r)| r)
+            .collect()
     }
 }
 
@@ -128,7 +164,19 @@ pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
 /// `pedigree family --all --mirror <fixture> --format json`.
 pub fn audit_all(fixture: &Fixture) -> Run {
     let mirror = fixture.path().to_str().unwrap().to_string();
-    pedigree(&["family", "--all", "--mirror", &mirror, "--format", "json", "--fail-on", "never"], fixture.path())
+    pedigree(
+        &[
+            "family",
+            "--all",
+            "--mirror",
+            &mirror,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        fixture.path(),
+    )
 }
 
 pub fn repo_root() -> PathBuf {
