@@ -130,26 +130,14 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         let chain = ctx.chain_ids(ancestor);
         let ancestor_expr: &LicenseExpr = match &model.terms {
             Terms::Expr(e) => e,
-            Terms::Missing { .. } => {
-                let reason = format!(
-                    "ancestor `{}` declares no licence, so its terms are unknown",
-                    model.info.id
-                );
-                add(
-                    &mut undecidable,
-                    reason.clone(),
-                    String::new(),
-                    reason,
-                    None,
-                    chain,
-                );
-                continue;
-            }
-            Terms::Unknown { reason, .. } => {
-                let reason = format!(
-                    "the licence of ancestor `{}` is unknown ({reason})",
-                    model.info.id
-                );
+            unusable => {
+                let id = &model.info.id;
+                let reason = match unusable {
+                    Terms::Unknown { reason, .. } => {
+                        format!("the licence of ancestor `{id}` is unknown ({reason})")
+                    }
+                    _ => format!("ancestor `{id}` declares no licence, so its terms are unknown"),
+                };
                 add(
                     &mut undecidable,
                     reason.clone(),

@@ -82,25 +82,26 @@ struct Display<'a> {
 
 impl fmt::Display for Display<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let join = |f: &mut fmt::Formatter<'_>, items: &[LicenseExpr], op: &str| -> fmt::Result {
-            if self.nested {
+        let join = |f: &mut fmt::Formatter<'_>,
+                    items: &[LicenseExpr],
+                    sep: &str,
+                    parens: bool|
+         -> fmt::Result {
+            if parens {
                 f.write_str("(")?;
             }
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    write!(f, " {op} ")?;
+                    f.write_str(sep)?;
                 }
-                write!(
-                    f,
-                    "{}",
-                    Display {
-                        expr: item,
-                        catalogue: self.catalogue,
-                        nested: true
-                    }
-                )?;
+                let inner = Display {
+                    expr: item,
+                    catalogue: self.catalogue,
+                    nested: true,
+                };
+                write!(f, "{inner}")?;
             }
-            if self.nested {
+            if parens {
                 f.write_str(")")?;
             }
             Ok(())
@@ -112,25 +113,11 @@ impl fmt::Display for Display<'_> {
                 (None, Some(link)) => write!(f, "other ({link})"),
                 (None, None) => f.write_str("other"),
             },
-            LicenseExpr::And(items) => join(f, items, "AND"),
-            LicenseExpr::Or(items) => join(f, items, "OR"),
+            LicenseExpr::And(items) => join(f, items, " AND ", self.nested),
+            LicenseExpr::Or(items) => join(f, items, " OR ", self.nested),
             LicenseExpr::Ambiguous { readings, .. } => {
                 f.write_str("ambiguous: ")?;
-                for (i, item) in readings.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(" | ")?;
-                    }
-                    write!(
-                        f,
-                        "{}",
-                        Display {
-                            expr: item,
-                            catalogue: self.catalogue,
-                            nested: true
-                        }
-                    )?;
-                }
-                Ok(())
+                join(f, readings, " | ", false)
             }
         }
     }
