@@ -161,3 +161,22 @@ fn card_data_json_is_read_without_lines() {
     assert_eq!(card.meta.base_model.len(), 2);
     assert_eq!(card.line_of("license"), None);
 }
+
+#[test]
+fn alias_bombs_are_refused() {
+    let mut yaml = String::from("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        yaml.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    yaml.push_str("license: mit\n---\n");
+    let card = Card::parse(&yaml);
+    assert!(card.unreadable, "10^10 nodes must not be expanded");
+    assert!(
+        card.problems[0].message.contains("not valid YAML"),
+        "{:?}",
+        card.problems
+    );
+}
