@@ -8,6 +8,7 @@ use pedigree::config::Config;
 use pedigree::findings::{Rule, RuleDocs, Severity};
 use pedigree::license::Catalogue;
 use pedigree::report::{Report, render_human, render_json};
+use pedigree::source::hub::{self, HubClient, HubOptions};
 use pedigree::source::{LocalRepo, Mirror, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -88,6 +89,56 @@ struct AuditOpts {
     /// How many generations above a model to walk at most.
     #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
     max_depth: usize,
+    #[command(flatten)]
+    hub: HubArgs,
+}
+
+/// Reading from the Hub (used when no --mirror is given).
+#[derive(Args)]
+struct HubArgs {
+    /// The Hub's base URL.
+    #[arg(long, value_name = "URL", env = "HF_ENDPOINT", default_value = hub::DEFAULT_ENDPOINT)]
+    endpoint: String,
+    /// A file holding the Hub token (default: HF_TOKEN, else ~/.cache/huggingface/token).
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Hub requests in flight at most.
+    #[arg(long, default_value_t = hub::DEFAULT_CONCURRENCY)]
+    concurrency: usize,
+    /// Seconds the whole run may take; requests after that fail and the audit reports what it has.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    timeout: u64,
+    /// Seconds one request may take, retries included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    request_timeout: u64,
+    /// The HTTP cache directory (default: the platform cache directory).
+    #[arg(long, value_name = "DIR", env = "PEDIGREE_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Do not read or write the HTTP cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl HubArgs {
+    fn client(&self) -> Result<HubClient> {
+        let token = hub::discover_token(self.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let cache_dir = if self.no_cache {
+            None
+        } else {
+            self.cache_dir.clone().or_else(hub::default_cache_dir)
+        };
+        let options = HubOptions {
+            token,
+            concurrency: self.concurrency,
+            deadline: Some(
+                tokio::time::Instant::now() + std::time::Duration::from_secs(self.timeout),
+            ),
+            cache_dir,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            ..HubOptions::new(self.endpoint.clone())
+        };
+        HubClient::new(options).map_err(anyhow::Error::msg)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,10 +168,12 @@ impl FailOn {
 
 fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // Retries are routine; say them only when asked (PEDIGREE_LOG=debug).
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reqwest_retry=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()) {
         Ok(code) => ExitCode::from(code),
@@ -153,7 +206,8 @@ fn catalogue(rules: Option<&Path>) -> Result<(Catalogue, RuleDocs)> {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit { target, opts } => audit(Some(target), false, opts),
-        Command::Family { root, all, opts } => audit(root, all, opts),
+        // `--all` leaves `root` empty: every model of the source.
+        Command::Family { root, all: _, opts } => audit(root, true, opts),
         Command::Rules {
             licenses,
             format,
@@ -171,32 +225,35 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
+/// `family` audits every descendant of `target`, or every model when `target` is `None`.
+fn audit(target: Option<String>, family: bool, opts: AuditOpts) -> Result<u8> {
     let (catalogue, docs) = catalogue(opts.rules.as_deref())?;
-    let mirror: Option<Arc<dyn Source>> = match &opts.mirror {
-        Some(dir) => Some(Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?)),
-        None => None,
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    // Models come from a mirror when one is given, else from the Hub. The client is built inside
+    // the runtime, whose clock the deadline is measured on.
+    let models: Arc<dyn Source> = match &opts.mirror {
+        Some(dir) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
+        None => {
+            let _guard = runtime.enter();
+            Arc::new(opts.hub.client()?)
+        }
     };
-    let is_family =
-        target.is_some() && !all && std::env::args().nth(1).as_deref() == Some("family");
     let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match target {
-        Some(t) if !is_family && Path::new(&t).is_dir() => {
-            let repo = LocalRepo::open(Path::new(&t), mirror).map_err(anyhow::Error::msg)?;
+        Some(t) if !family && Path::new(&t).is_dir() => {
+            let repo = LocalRepo::open(Path::new(&t), Some(models)).map_err(anyhow::Error::msg)?;
             let id = repo.id().to_string();
             (Arc::new(repo), Target::Model(id), PathBuf::from(&t))
         }
         target => {
-            let Some(mirror) = mirror else {
-                bail!(
-                    "no source to read models from: pass --mirror DIR (or a local model directory to `audit`)"
-                );
-            };
-            let target = match (target, is_family) {
+            let target = match (target, family) {
                 (Some(id), true) => Target::Family(id),
                 (Some(id), false) => Target::Model(id),
                 (None, _) => Target::All,
             };
-            (mirror, target, PathBuf::from("."))
+            (models, target, PathBuf::from("."))
         }
     };
     let config = Config::discover(opts.config.as_deref(), &config_dir, &catalogue)?;
@@ -208,9 +265,6 @@ fn audit(target: Option<String>, all: bool, opts: AuditOpts) -> Result<u8> {
         max_depth: opts.max_depth,
         today: today(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .context("starting the runtime")?;
     let report = runtime.block_on(auditor.run(&target))?;
     write_report(&report, opts.format)?;
     let failed = opts

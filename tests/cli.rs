@@ -82,7 +82,13 @@ fn usage_and_io_errors_exit_2_with_one_line() {
     let m = mirror(&f);
     for args in [
         vec!["audit", "no/such-model", "--mirror", m.as_str()],
-        vec!["audit", "a/drift"],
+        vec![
+            "audit",
+            "a/drift",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--no-cache",
+        ],
         vec!["audit", "a/drift", "--mirror", "/nonexistent/mirror"],
         vec![
             "audit",
@@ -410,10 +416,13 @@ fn local_repo_is_audited_before_publishing() {
         f.path(),
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    // Without a mirror the parent is unresolved, and said so.
-    let run = pedigree(&["audit", "my-model", "--format", "json"], f.path());
+    // Without a mirror, parents come from the Hub; one that cannot be reached is unresolved.
+    let run = pedigree(
+        &["audit", "my-model", "--format", "json", "--no-cache"],
+        f.path(),
+    );
     assert!(run.has("my-model", "unresolved-parent"), "{}", run.stdout);
-    assert!(run.stdout.contains("--mirror"));
+    assert!(run.stdout.contains("Connection refused"), "{}", run.stdout);
 }
 
 #[test]

@@ -41,6 +41,23 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             _ => {}
         }
     }
+    for (parent, _) in ctx.lineage.parents(s.node) {
+        let Some(new_id) = ctx
+            .lineage
+            .node(parent)
+            .model()
+            .and_then(|m| m.renamed_to.as_deref())
+        else {
+            continue;
+        };
+        let old = &ctx.lineage.node(parent).id;
+        let message = format!(
+            "`base_model` names `{old}`, which the Hub now serves as `{new_id}`; update the card"
+        );
+        let finding =
+            Finding::new(Rule::RepoRenamed, s.id(), old, message).ancestors(vec![old.clone()]);
+        out.push(s.at_key(finding, "base_model"));
+    }
     if !beyond.is_empty() {
         let message = format!(
             "the lineage goes on above the depth limit; not audited: {}",

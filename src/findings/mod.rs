@@ -65,6 +65,7 @@ rules! {
     UnresolvedParent => "unresolved-parent",
     LineageCycle => "lineage-cycle",
     LineageTooDeep => "lineage-too-deep",
+    RepoRenamed => "repo-renamed",
     NamingObligation => "naming-obligation",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",

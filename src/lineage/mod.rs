@@ -26,11 +26,17 @@ pub struct Model {
     pub terms: Terms,
     /// `base_model_relation` as declared, when it is not one the Hub knows.
     pub bad_relation: Option<String>,
+    /// The repo now lives under this id (the Hub redirected the request).
+    pub renamed_to: Option<String>,
 }
 
 impl Model {
     pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> Model {
-        let ModelRecord { mut info, readme } = record;
+        let ModelRecord {
+            mut info,
+            readme,
+            renamed_to,
+        } = record;
         let (card, card_file) = match (&readme, &info.card_data) {
             (Some(text), _) => (Card::parse(text), Some("README.md")),
             (None, Some(data)) => (Card::from_card_data(data), None),
@@ -50,6 +56,7 @@ impl Model {
             card_file,
             terms,
             bad_relation,
+            renamed_to,
         }
     }
 

@@ -106,7 +106,11 @@ impl Source for LocalRepo {
             siblings,
             ..ModelInfo::default()
         };
-        Ok(ModelRecord { info, readme })
+        Ok(ModelRecord {
+            info,
+            readme,
+            renamed_to: None,
+        })
     }
 
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {

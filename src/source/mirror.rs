@@ -150,6 +150,7 @@ impl Source for Mirror {
                 ..info
             },
             readme,
+            renamed_to: None,
         })
     }
 

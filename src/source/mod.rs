@@ -2,9 +2,11 @@
 //! a model's info and card, a file of its repo, and its children. The live Hub client fits the
 //! same trait.
 
+pub mod hub;
 mod local;
 mod mirror;
 
+pub use hub::{HubClient, HubOptions};
 pub use local::LocalRepo;
 pub use mirror::Mirror;
 
@@ -97,6 +99,8 @@ impl ModelInfo {
 pub struct ModelRecord {
     pub info: ModelInfo,
     pub readme: Option<String>,
+    /// The repo answered under another id (the Hub redirects renamed repos).
+    pub renamed_to: Option<String>,
 }
 
 #[async_trait]

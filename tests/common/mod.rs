@@ -2,6 +2,8 @@
 //! real `pedigree` binary.
 #![allow(dead_code)]
 
+pub mod fake_hub;
+
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -151,6 +153,16 @@ pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
         .args(args)
         .current_dir(cwd)
         .env_remove("PEDIGREE_MIRROR")
+        .env_remove("HF_TOKEN")
+        .env("HF_ENDPOINT", "http://127.0.0.1:9")
+        .env(
+            "HF_HOME",
+            std::env::temp_dir().join("pedigree-tests-no-hf-home"),
+        )
+        .env(
+            "PEDIGREE_CACHE_DIR",
+            std::env::temp_dir().join("pedigree-tests-cache"),
+        )
         .env("NO_COLOR", "1")
         .output()
         .expect("run pedigree");
