@@ -114,7 +114,7 @@ fn main() {
     println!("|---|---|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
     for root in roots {
-        let family = audit(&Target::Family(root.to_string()));
+        let family = audit(&Target::Family(vec![root.to_string()]));
         let drift = family
             .findings
             .iter()

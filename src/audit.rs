@@ -18,8 +18,8 @@ pub const DEFAULT_MAX_DEPTH: usize = 32;
 pub enum Target {
     /// One model, against all of its ancestors.
     Model(String),
-    /// Every descendant of a root, each against all of its ancestors (the root included).
-    Family(String),
+    /// Every descendant of the roots, each against all of its ancestors (the roots included).
+    Family(Vec<String>),
     /// Every model the source holds.
     All,
 }
@@ -47,13 +47,12 @@ impl Auditor<'_> {
         let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth);
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
-            Target::Family(root) => {
-                let (mut ids, errors) = builder.descendants(root).await;
+            Target::Family(roots) => {
+                let (descendants, errors) = builder.descendants(roots).await;
                 for (parent, error) in errors {
                     tracing::warn!("children of {parent} could not be listed: {error}");
                 }
-                ids.insert(0, root.clone());
-                ids
+                roots.iter().cloned().chain(descendants).collect()
             }
             Target::All => self
                 .source
@@ -63,7 +62,13 @@ impl Auditor<'_> {
         };
         builder.add_upward(&ids).await;
         let lineage = builder.finish();
-        if let Target::Model(id) | Target::Family(id) = target {
+        let named: &[String] = match target {
+            Target::Model(id) => std::slice::from_ref(id),
+            Target::Family(roots) => roots,
+            Target::All => &[],
+        };
+        // A model the user named that cannot be had is an error, not a finding.
+        for id in named {
             let node = lineage.find(id).map(|n| &lineage.node(n).state);
             if let Some(NodeState::Unresolved(error)) = node {
                 return Err(Error::Target {

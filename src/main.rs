@@ -42,13 +42,13 @@ enum Command {
         #[command(flatten)]
         opts: AuditOpts,
     },
-    /// Audit every descendant of ROOT, each against all of its ancestors.
+    /// Audit every descendant of the ROOTs, each against all of its ancestors.
     Family {
-        /// The family's root model, `owner/name`.
+        /// The families' root models, `owner/name`.
         #[arg(required_unless_present = "all")]
-        root: Option<String>,
-        /// Audit every model the mirror holds instead of one family.
-        #[arg(long, conflicts_with = "root")]
+        roots: Vec<String>,
+        /// Audit every model the mirror holds instead.
+        #[arg(long, conflicts_with = "roots")]
         all: bool,
         #[command(flatten)]
         opts: AuditOpts,
@@ -205,9 +205,15 @@ fn catalogue(rules: Option<&Path>) -> Result<(Catalogue, RuleDocs)> {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Audit { target, opts } => audit(Some(target), false, opts),
-        // `--all` leaves `root` empty: every model of the source.
-        Command::Family { root, all: _, opts } => audit(root, true, opts),
+        Command::Audit { target, opts } => audit(Request::Model(target), opts),
+        Command::Family { roots, all, opts } => audit(
+            if all {
+                Request::All
+            } else {
+                Request::Family(roots)
+            },
+            opts,
+        ),
         Command::Rules {
             licenses,
             format,
@@ -225,8 +231,14 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// `family` audits every descendant of `target`, or every model when `target` is `None`.
-fn audit(target: Option<String>, family: bool, opts: AuditOpts) -> Result<u8> {
+/// What the user asked for, before it is known whether a target is a local directory.
+enum Request {
+    Model(String),
+    Family(Vec<String>),
+    All,
+}
+
+fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     let (catalogue, docs) = catalogue(opts.rules.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -241,20 +253,16 @@ fn audit(target: Option<String>, family: bool, opts: AuditOpts) -> Result<u8> {
             Arc::new(opts.hub.client()?)
         }
     };
-    let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match target {
-        Some(t) if !family && Path::new(&t).is_dir() => {
+    // An `audit` argument naming an existing directory is a local repo (pre-publish check).
+    let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match request {
+        Request::Model(t) if Path::new(&t).is_dir() => {
             let repo = LocalRepo::open(Path::new(&t), Some(models)).map_err(anyhow::Error::msg)?;
             let id = repo.id().to_string();
             (Arc::new(repo), Target::Model(id), PathBuf::from(&t))
         }
-        target => {
-            let target = match (target, family) {
-                (Some(id), true) => Target::Family(id),
-                (Some(id), false) => Target::Model(id),
-                (None, _) => Target::All,
-            };
-            (models, target, PathBuf::from("."))
-        }
+        Request::Model(id) => (models, Target::Model(id), PathBuf::from(".")),
+        Request::Family(roots) => (models, Target::Family(roots), PathBuf::from(".")),
+        Request::All => (models, Target::All, PathBuf::from(".")),
     };
     let config = Config::discover(opts.config.as_deref(), &config_dir, &catalogue)?;
     let auditor = Auditor {

@@ -223,13 +223,13 @@ impl<'a> LineageBuilder<'a> {
         }
     }
 
-    /// Every descendant of `root` (not `root` itself), breadth first, each once. A child list
-    /// that cannot be had is returned as an error beside what was found.
-    pub async fn descendants(&self, root: &str) -> (Vec<String>, Vec<(String, SourceError)>) {
-        let mut seen = HashSet::from([root.to_string()]);
+    /// Every descendant of the roots (not the roots themselves), breadth first, each once. A
+    /// child list that cannot be had is returned as an error beside what was found.
+    pub async fn descendants(&self, roots: &[String]) -> (Vec<String>, Vec<(String, SourceError)>) {
+        let mut seen: HashSet<String> = roots.iter().cloned().collect();
         let mut out = Vec::new();
         let mut errors = Vec::new();
-        let mut frontier = vec![root.to_string()];
+        let mut frontier = roots.to_vec();
         let mut depth = 0;
         while !frontier.is_empty() && depth < self.max_depth {
             let lists =

@@ -365,7 +365,8 @@ impl Source for HubClient {
             {
                 Ok((_, _, bytes)) => Some(String::from_utf8_lossy(&bytes).into_owned()),
                 Err(e) => {
-                    tracing::warn!("{e}; using the card data from the model info");
+                    // Routine (a card listed but not served); the metadata is still there.
+                    tracing::debug!("{e}; using the card data from the model info");
                     None
                 }
             }
