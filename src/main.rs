@@ -117,10 +117,14 @@ struct HubArgs {
     /// Do not read or write the HTTP cache.
     #[arg(long)]
     no_cache: bool,
+    /// Audit the named model at this revision (branch, tag or commit) instead of `main`.
+    #[arg(long, value_name = "REV")]
+    revision: Option<String>,
 }
 
 impl HubArgs {
-    fn client(&self) -> Result<HubClient> {
+    /// `pinned`: the model `--revision` applies to.
+    fn client(&self, pinned: Option<&str>) -> Result<HubClient> {
         let token = hub::discover_token(self.token_file.as_deref()).map_err(anyhow::Error::msg)?;
         let cache_dir = if self.no_cache {
             None
@@ -135,6 +139,10 @@ impl HubArgs {
             ),
             cache_dir,
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            revisions: match (pinned, &self.revision) {
+                (Some(id), Some(rev)) => [(id.to_string(), rev.clone())].into(),
+                _ => Default::default(),
+            },
             ..HubOptions::new(self.endpoint.clone())
         };
         HubClient::new(options).map_err(anyhow::Error::msg)
@@ -250,7 +258,11 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         Some(dir) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
         None => {
             let _guard = runtime.enter();
-            Arc::new(opts.hub.client()?)
+            let pinned = match &request {
+                Request::Model(id) => Some(id.as_str()),
+                _ => None,
+            };
+            Arc::new(opts.hub.client(pinned)?)
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).

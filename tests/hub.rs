@@ -428,3 +428,31 @@ fn the_overall_deadline_ends_a_run() {
         "the run did not end near its deadline"
     );
 }
+
+#[test]
+fn the_audited_model_can_be_pinned_to_a_revision() {
+    let hub = FakeHub::start(&examples(), Faults::default());
+    let run = via_hub(
+        &hub,
+        &["audit", "acme-support/llama2-7b-helpdesk"],
+        &["--revision", "v1.0"],
+    );
+    assert_eq!(
+        run.rules_of("acme-support/llama2-7b-helpdesk"),
+        vec!["license-drift"]
+    );
+    let paths = hub.stats.paths.lock().unwrap().clone();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p == "/api/models/acme-support/llama2-7b-helpdesk/revision/v1.0"),
+        "{paths:?}"
+    );
+    // Its parent is read at its current revision.
+    assert!(
+        paths
+            .iter()
+            .any(|p| p == "/api/models/meta-llama/Llama-2-7b-hf"),
+        "{paths:?}"
+    );
+}

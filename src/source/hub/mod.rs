@@ -45,6 +45,8 @@ pub struct HubOptions {
     pub cache_dir: Option<PathBuf>,
     /// Retries of one request after a 5xx, timeout or broken connection (and, separately, after 429s).
     pub max_retries: u32,
+    /// Models read at a given revision (branch, tag or commit) instead of `main`.
+    pub revisions: std::collections::HashMap<String, String>,
 }
 
 impl HubOptions {
@@ -57,6 +59,7 @@ impl HubOptions {
             deadline: None,
             cache_dir: None,
             max_retries: 4,
+            revisions: Default::default(),
         }
     }
 }
@@ -72,6 +75,7 @@ pub struct HubClient {
     permits: Arc<Semaphore>,
     deadline: Option<Instant>,
     requests: AtomicU64,
+    revisions: std::collections::HashMap<String, String>,
 }
 
 /// An entry of `/api/models`: the Hub sends both `id` and the older `modelId`.
@@ -146,6 +150,7 @@ impl HubClient {
             permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
             deadline: options.deadline,
             requests: AtomicU64::new(0),
+            revisions: options.revisions,
         })
     }
 
@@ -342,7 +347,10 @@ impl Source for HubClient {
                 "`{id}` is not a valid model id (owner/name)"
             )));
         }
-        let url = format!("{}/api/models/{id}", self.endpoint);
+        let url = match self.revisions.get(id) {
+            Some(rev) => format!("{}/api/models/{id}/revision/{rev}", self.endpoint),
+            None => format!("{}/api/models/{id}", self.endpoint),
+        };
         let (final_url, _, body) = self.get(&url, &format!("{id} (model info)")).await?;
         let mut info: ModelInfo = serde_json::from_slice(&body).map_err(|e| {
             SourceError::Invalid(format!(
