@@ -61,6 +61,7 @@ impl Auditor<'_> {
                 .map_err(|e| Error::Usage(e.to_string()))?,
         };
         builder.add_upward(&ids).await;
+        builder.add_files(&ids).await;
         let lineage = builder.finish();
         let named: &[String] = match target {
             Target::Model(id) => std::slice::from_ref(id),
@@ -89,6 +90,7 @@ impl Auditor<'_> {
             policy: &self.config.policy,
             audited: &audited,
             cycles: &cycles,
+            confidence_threshold: self.config.confidence_threshold,
         };
         let mut sink = Sink::new(self.docs, self.config, self.today);
         let mut order: Vec<_> = audited.iter().copied().collect();

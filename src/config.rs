@@ -31,6 +31,8 @@ struct RawLicenses {
     allow: Vec<String>,
     #[serde(default)]
     deny: Vec<String>,
+    #[serde(rename = "confidence-threshold")]
+    confidence_threshold: Option<f32>,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +62,7 @@ impl Waiver {
 }
 
 /// A validated configuration.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Where it was read from; `None` for the built-in defaults.
     pub path: Option<PathBuf>,
@@ -68,6 +70,23 @@ pub struct Config {
     pub waivers: Vec<Waiver>,
     /// Per-rule severity; `None` turns the rule off.
     pub severity: BTreeMap<Rule, Option<Severity>>,
+    /// The lowest SPDX text-detection score that identifies a licence file.
+    pub confidence_threshold: f32,
+}
+
+/// cargo-deny's default is 0.8; a licence auditor that accuses people wants more certainty.
+pub const DEFAULT_CONFIDENCE_THRESHOLD: f32 = 0.9;
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            path: None,
+            policy: LicensePolicy::default(),
+            waivers: Vec::new(),
+            severity: BTreeMap::new(),
+            confidence_threshold: DEFAULT_CONFIDENCE_THRESHOLD,
+        }
+    }
 }
 
 /// The 1-based line of the first line containing `needle` at or after `from`.
@@ -207,10 +226,21 @@ impl Config {
                 line,
             });
         }
+        let confidence_threshold = raw
+            .licenses
+            .confidence_threshold
+            .unwrap_or(DEFAULT_CONFIDENCE_THRESHOLD);
+        if !(0.0..=1.0).contains(&confidence_threshold) {
+            let line = line_of(text, "confidence-threshold", 1).unwrap_or(0);
+            problems.push(format!(
+                "line {line}: licenses.confidence-threshold must be between 0 and 1"
+            ));
+        }
         if !problems.is_empty() {
             return Err(Error::config(path, problems.join("; ")));
         }
         Ok(Config {
+            confidence_threshold,
             path: Some(path.to_path_buf()),
             policy,
             waivers,

@@ -7,18 +7,12 @@ use common::{Fixture, model, pedigree, repo_root};
 fn fixture() -> Fixture {
     let f = Fixture::new();
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
-    f.add(model(
-        "a/drift",
-        "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
-    ));
-    f.add(model(
-        "a/unlabelled",
-        "base_model: meta-llama/Llama-2-7b-hf\n",
-    ));
-    f.add(model(
-        "a/clean",
-        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
-    ));
+    // Each child links the Llama 2 agreement, so its findings are the ones a test is about.
+    let link =
+        "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    f.add(model("a/drift", &format!("license: mit\n{link}")));
+    f.add(model("a/unlabelled", link));
+    f.add(model("a/clean", &format!("license: llama2\n{link}")));
     f
 }
 
@@ -213,7 +207,7 @@ fn human_output_groups_by_model_with_chain_and_clause() {
     let f = fixture();
     f.add(model(
         "a/gguf",
-        "license: apache-2.0\nbase_model: a/drift\n",
+        "license: apache-2.0\nbase_model: a/drift\nlicense_link: https://ai.meta.com/llama/license/\n",
     ));
     let run = pedigree(
         &[

@@ -35,6 +35,8 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "lineage-cycle",
         "naming-obligation",
         "card-invalid",
+        "license-file-mismatch",
+        "agreement-copy-missing",
     ] {
         assert!(
             rules.iter().any(|r| r == rule),
@@ -80,5 +82,8 @@ fn pre_publish_example_is_audited_against_the_mirror() {
         &root,
     );
     assert_eq!(run.code, 1);
-    assert_eq!(run.rules_of("examples/my-model"), vec!["license-drift"]);
+    assert_eq!(
+        run.rules_of("examples/my-model"),
+        vec!["license-drift", "agreement-copy-missing"]
+    );
 }

@@ -5,21 +5,6 @@ use super::verdict::{Judging, Verdict, judge};
 use super::{Context, Subject};
 use crate::findings::{Clause, Finding, Rule};
 use crate::license::{LicenseExpr, Terms};
-use crate::lineage::Ancestor;
-
-/// Ancestors whose licences bind the subject: resolved, and not published by the subject's own
-/// owner (nobody breaches their own licence; Meta's Llama 3 instruct model is not a licensee
-/// of Meta's Llama 3 base model).
-fn binding<'a>(
-    ctx: &'a Context<'_>,
-    s: &'a Subject<'_>,
-) -> impl Iterator<Item = (&'a Ancestor, &'a crate::lineage::Model)> {
-    s.ancestors.iter().filter_map(move |a| {
-        let model = ctx.lineage.node(a.node).model()?;
-        let same_owner = s.model.owner().is_some() && model.owner() == s.model.owner();
-        (!same_owner).then_some((a, model))
-    })
-}
 
 /// Findings of one kind about one ancestor licence, gathered across ancestors.
 struct Group {
@@ -89,7 +74,8 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                     " (it has a `licence` key, a spelling the Hub ignores; use `license`)",
                 );
             }
-            let inherited: Vec<String> = binding(ctx, s)
+            let inherited: Vec<String> = ctx
+                .binding(s)
                 .filter_map(|(_, m)| {
                     m.terms
                         .expr()
@@ -126,7 +112,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let declared = child.display(cat).to_string();
     let mut drift: Vec<Group> = Vec::new();
     let mut undecidable: Vec<Group> = Vec::new();
-    for (ancestor, model) in binding(ctx, s) {
+    for (ancestor, model) in ctx.binding(s) {
         let chain = ctx.chain_ids(ancestor);
         let ancestor_expr: &LicenseExpr = match &model.terms {
             Terms::Expr(e) => e,

@@ -2,6 +2,7 @@
 //! everything they need is in the [`Lineage`] already.
 
 mod card;
+mod files;
 mod license;
 mod lineage;
 mod merge;
@@ -27,6 +28,8 @@ pub struct Context<'a> {
     /// is reported on the nearest audited model below it, not repeated on every descendant.
     pub audited: &'a HashSet<NodeIndex>,
     pub cycles: &'a [Vec<NodeIndex>],
+    /// The lowest SPDX text-detection score that identifies a licence file (0..1).
+    pub confidence_threshold: f32,
 }
 
 /// One model as the checks see it.
@@ -58,6 +61,20 @@ impl Context<'_> {
             .collect()
     }
 
+    /// Ancestors whose licences bind the subject: resolved, and not published by the subject's
+    /// own owner (nobody breaches their own licence; Meta's Llama 3 instruct model is not a
+    /// licensee of Meta's Llama 3 base model).
+    pub(crate) fn binding<'s>(
+        &'s self,
+        s: &'s Subject<'_>,
+    ) -> impl Iterator<Item = (&'s Ancestor, &'s Model)> {
+        s.ancestors.iter().filter_map(move |a| {
+            let model = self.lineage.node(a.node).model()?;
+            let same_owner = s.model.owner().is_some() && model.owner() == s.model.owner();
+            (!same_owner).then_some((a, model))
+        })
+    }
+
     /// True when no model under audit stands between the subject and this ancestor, so the
     /// subject is the nearest audited model to report the ancestor's problem on.
     pub(crate) fn nearest_audited(&self, ancestor: &Ancestor) -> bool {
@@ -83,6 +100,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     license::check(ctx, &subject, &mut out);
     merge::check(ctx, &subject, &mut out);
     naming::check(ctx, &subject, &mut out);
+    files::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }

@@ -67,6 +67,8 @@ rules! {
     LineageTooDeep => "lineage-too-deep",
     RepoRenamed => "repo-renamed",
     NamingObligation => "naming-obligation",
+    LicenseFileMismatch => "license-file-mismatch",
+    AgreementCopyMissing => "agreement-copy-missing",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",
     WaiverExpired => "waiver-expired",

@@ -113,6 +113,8 @@ pub struct LicenseEntry {
     pub use_restrictions: Option<String>,
     pub aliases: Vec<String>,
     pub links: Vec<String>,
+    /// Phrases that open the licence's text (normalised like [`normalize_text`]).
+    pub marks: Vec<String>,
     pub obligations: Vec<Obligation>,
 }
 
@@ -131,6 +133,8 @@ struct RawEntry {
     aliases: Vec<String>,
     #[serde(default)]
     links: Vec<String>,
+    #[serde(default)]
+    marks: Vec<String>,
     obligations: Vec<RawObligation>,
 }
 
@@ -158,6 +162,22 @@ pub struct Catalogue {
     entries: Vec<LicenseEntry>,
     by_name: HashMap<String, LicenseId>,
     by_spdx: HashMap<String, LicenseId>,
+}
+
+/// Text as marks are compared: lowercase, Markdown emphasis and headings dropped, runs of white
+/// space folded to one space.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_whitespace() || matches!(c, '*' | '#' | '_') {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
 }
 
 /// Lowercase, with runs of spaces, underscores and dashes folded to one dash, so that
@@ -263,6 +283,7 @@ impl Catalogue {
                 use_restrictions: raw.use_restrictions.clone(),
                 aliases: raw.aliases.iter().map(|a| fold_name(a)).collect(),
                 links: raw.links.iter().map(|l| l.to_lowercase()).collect(),
+                marks: raw.marks.iter().map(|m| normalize_text(m)).collect(),
                 obligations: Vec::new(),
             });
         }

@@ -3,11 +3,13 @@
 
 mod catalogue;
 mod expression;
+mod identify;
 mod normalize;
 
 pub use catalogue::{
     BUILTIN_LICENSES, Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind,
-    Unclear,
+    Unclear, normalize_text,
 };
 pub use expression::{Leaf, LicenseExpr};
+pub use identify::{Identified, identify};
 pub use normalize::{Terms, normalize};

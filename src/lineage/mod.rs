@@ -4,8 +4,10 @@
 //! root first). Every model is fetched once per run; cycles and depth are bounded, and a parent
 //! that cannot be had becomes an unresolved node rather than an error.
 
+mod files;
 mod relation;
 
+pub use files::{FileKind, RepoFile, licence_files};
 pub use relation::{Relation, infer as infer_relation};
 
 use crate::card::Card;
@@ -28,6 +30,8 @@ pub struct Model {
     pub bad_relation: Option<String>,
     /// The repo now lives under this id (the Hub redirected the request).
     pub renamed_to: Option<String>,
+    /// Licence material read from the repo (models under audit only).
+    pub files: Vec<RepoFile>,
 }
 
 impl Model {
@@ -57,6 +61,7 @@ impl Model {
             terms,
             bad_relation,
             renamed_to,
+            files: Vec::new(),
         }
     }
 
@@ -320,6 +325,31 @@ impl<'a> LineageBuilder<'a> {
             next.dedup();
             frontier = next;
             depth += 1;
+        }
+    }
+
+    /// Reads the licence files of the given (already fetched) models, all at once.
+    pub async fn add_files(&mut self, ids: &[String]) {
+        let wanted: Vec<(NodeIndex, String, String)> = ids
+            .iter()
+            .filter_map(|id| self.lineage.find(id))
+            .filter_map(|n| self.lineage.node(n).model().map(|m| (n, m)))
+            .flat_map(|(n, m)| {
+                licence_files(&m.info)
+                    .into_iter()
+                    .map(move |p| (n, m.info.id.clone(), p))
+            })
+            .collect();
+        let source = self.source;
+        let texts = futures_util::future::join_all(wanted.iter().map(|(_, id, path)| async move {
+            let bytes = source.file(id, path).await?;
+            Ok::<String, SourceError>(String::from_utf8_lossy(&bytes).into_owned())
+        }))
+        .await;
+        for ((node, _, path), text) in wanted.into_iter().zip(texts) {
+            if let NodeState::Resolved(model) = &mut self.lineage.graph[node].state {
+                model.files.push(RepoFile { path, text });
+            }
         }
     }
 

@@ -1,0 +1,210 @@
+//! `license-file-mismatch` and `agreement-copy-missing`: the licence files a repo carries,
+//! against what its card declares and what its ancestors' licences ask to be handed on. A file
+//! that cannot be read is named, with the reason, in the undecidable finding that needed it.
+
+use super::{Context, Subject};
+use crate::findings::{Finding, Rule};
+use crate::license::{LicenseId, ObligationKind, Terms, identify};
+use crate::lineage::FileKind;
+use crate::source::SourceError;
+
+/// What one licence file turned out to be.
+enum Seen<'a> {
+    Is(LicenseId, String),
+    Unrecognised,
+    Unreadable(&'a SourceError),
+}
+
+/// Files named for code (LICENSE-CODE) cover the code, not the weights.
+fn covers_code_only(path: &str) -> bool {
+    path.to_ascii_uppercase().contains("CODE")
+}
+
+pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
+    if s.model.card.unreadable {
+        return;
+    }
+    let seen: Vec<(&str, Seen<'_>)> = s
+        .model
+        .files
+        .iter()
+        .filter(|f| FileKind::of(&f.path) == Some(FileKind::License))
+        .map(|f| {
+            let what = match &f.text {
+                Err(e) => Seen::Unreadable(e),
+                Ok(text) => match identify(ctx.catalogue, text, ctx.confidence_threshold) {
+                    Some(found) => Seen::Is(found.license, found.how),
+                    None => Seen::Unrecognised,
+                },
+            };
+            (f.path.as_str(), what)
+        })
+        .collect();
+    // What each unreadable file kept from being checked: one note per file says it all.
+    let mut blocked: Vec<(&str, &SourceError, Vec<String>)> = Vec::new();
+    mismatch(ctx, s, &seen, &mut blocked, out);
+    copies(ctx, s, &seen, &mut blocked, out);
+    for (path, error, needs) in blocked {
+        let message = format!(
+            "cannot check {}: `{path}` could not be read: {error}",
+            needs.join(", nor ")
+        );
+        out.push(
+            Finding::new(
+                Rule::LicenseUndecidable,
+                s.id(),
+                &format!("unreadable {path}"),
+                message,
+            )
+            .at(Some(path), None),
+        );
+    }
+}
+
+type Blocked<'a> = Vec<(&'a str, &'a SourceError, Vec<String>)>;
+
+fn block<'a>(blocked: &mut Blocked<'a>, path: &'a str, error: &'a SourceError, need: String) {
+    match blocked.iter_mut().find(|(p, _, _)| *p == path) {
+        Some((_, _, needs)) => needs.push(need),
+        None => blocked.push((path, error, vec![need])),
+    }
+}
+
+fn mismatch<'a>(
+    ctx: &Context<'_>,
+    s: &Subject<'_>,
+    seen: &'a [(&'a str, Seen<'a>)],
+    blocked: &mut Blocked<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let Terms::Expr(declared) = &s.model.terms else {
+        return;
+    };
+    let declared_ids: Vec<LicenseId> = declared
+        .leaves()
+        .iter()
+        .filter_map(|l| match l {
+            crate::license::Leaf::Known(id) => Some(*id),
+            crate::license::Leaf::Custom { .. } => None,
+        })
+        .collect();
+    // A copy of an ancestor's licence is what that licence asks for, not a contradiction.
+    let inherited: Vec<LicenseId> = ctx
+        .binding(s)
+        .filter_map(|(_, m)| m.terms.expr().and_then(|e| e.single()))
+        .collect();
+    let relevant: Vec<&(&str, Seen<'_>)> = seen
+        .iter()
+        .filter(|(path, _)| !covers_code_only(path))
+        .filter(|(_, w)| !matches!(w, Seen::Is(id, _) if inherited.contains(id) && !declared_ids.contains(id)))
+        .collect();
+    // One file holding the declared licence is enough; others may cover other parts.
+    if relevant
+        .iter()
+        .any(|(_, w)| matches!(w, Seen::Is(id, _) if declared_ids.contains(id)))
+    {
+        return;
+    }
+    let shown = declared.display(ctx.catalogue).to_string();
+    if let Some((path, Seen::Is(id, how))) =
+        relevant.iter().find(|(_, w)| matches!(w, Seen::Is(..)))
+    {
+        let other = &ctx.catalogue.get(*id).id;
+        let message = format!(
+            "`{path}` holds the text of `{other}` (recognised by its {how}), but the card declares `{shown}`"
+        );
+        out.push(
+            Finding::new(
+                Rule::LicenseFileMismatch,
+                s.id(),
+                &format!("{path} {other} {shown}"),
+                message,
+            )
+            .at(Some(path), None),
+        );
+        return;
+    }
+    if let Some((path, Seen::Unreadable(error))) = relevant
+        .iter()
+        .find(|(_, w)| matches!(w, Seen::Unreadable(_)))
+    {
+        block(
+            blocked,
+            path,
+            error,
+            format!("that the licence file agrees with the declared `{shown}`"),
+        );
+    }
+}
+
+fn copies<'a>(
+    ctx: &Context<'_>,
+    s: &Subject<'_>,
+    seen: &'a [(&'a str, Seen<'a>)],
+    blocked: &mut Blocked<'a>,
+    out: &mut Vec<Finding>,
+) {
+    let mut asked: Vec<LicenseId> = Vec::new();
+    for (ancestor, model) in ctx.binding(s) {
+        let Some(licence) = model.terms.expr().and_then(|e| e.single()) else {
+            continue;
+        };
+        if asked.contains(&licence) {
+            continue;
+        }
+        asked.push(licence);
+        let entry = ctx.catalogue.get(licence);
+        let Some(ob) = entry
+            .obligations
+            .iter()
+            .find(|o| o.kind == ObligationKind::IncludeAgreementCopy)
+        else {
+            continue;
+        };
+        if seen
+            .iter()
+            .any(|(_, w)| matches!(w, Seen::Is(id, _) if *id == licence))
+            || s.model.card.meta.license_link.is_some()
+        {
+            continue;
+        }
+        let needed = format!(
+            "that a copy of `{}` (asked by ancestor `{}`) is present",
+            entry.id, model.info.id
+        );
+        let chain = ctx.chain_ids(ancestor);
+        if let Some((path, Seen::Unreadable(error))) =
+            seen.iter().find(|(_, w)| matches!(w, Seen::Unreadable(_)))
+        {
+            block(blocked, path, error, needed);
+            continue;
+        }
+        if let Some((path, _)) = seen.iter().find(|(_, w)| matches!(w, Seen::Unrecognised)) {
+            let message = format!(
+                "cannot check {needed}: `{path}` is there, but its text is not recognisably `{}`",
+                entry.id
+            );
+            let finding = Finding::new(
+                Rule::LicenseUndecidable,
+                s.id(),
+                &format!("copy {} {path}", entry.id),
+                message,
+            )
+            .at(Some(path), None)
+            .ancestors(chain)
+            .clause(Some(ob.clause.clone()));
+            out.push(finding);
+            continue;
+        }
+        let message = format!(
+            "ancestor `{}` is under `{}`, which asks for a copy of it with every distribution ({}); the repo has no licence file holding it and the card no `license_link`",
+            model.info.id,
+            entry.id,
+            ob.summary.trim().trim_end_matches('.')
+        );
+        let finding = Finding::new(Rule::AgreementCopyMissing, s.id(), &entry.id, message)
+            .ancestors(chain)
+            .clause(Some(ob.clause.clone()));
+        out.push(s.at_key(finding, "license"));
+    }
+}

@@ -1,0 +1,56 @@
+//! The repo files the checks read, fetched with the rest of the lineage (checks never fetch).
+
+use crate::source::{ModelInfo, SourceError};
+
+/// Files read per model at most: a repo with more licence files than this is unusual, and the
+/// bound keeps a hostile file list from multiplying requests.
+const MAX_FILES: usize = 8;
+
+/// A repo file as read, or why it could not be.
+#[derive(Debug)]
+pub struct RepoFile {
+    pub path: String,
+    pub text: Result<String, SourceError>,
+}
+
+/// What kind of licence material a file name says it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// LICENSE, LICENCE, COPYING (any extension or suffix).
+    License,
+    /// NOTICE.
+    Notice,
+    /// USE_POLICY (an acceptable use policy).
+    UsePolicy,
+}
+
+impl FileKind {
+    /// Top-level files only: a licence in a subfolder usually covers that folder's contents.
+    pub fn of(path: &str) -> Option<FileKind> {
+        if path.contains('/') {
+            return None;
+        }
+        let upper = path.to_ascii_uppercase();
+        if upper.starts_with("LICENSE")
+            || upper.starts_with("LICENCE")
+            || upper.starts_with("COPYING")
+        {
+            Some(FileKind::License)
+        } else if upper.starts_with("NOTICE") {
+            Some(FileKind::Notice)
+        } else if upper.starts_with("USE_POLICY") {
+            Some(FileKind::UsePolicy)
+        } else {
+            None
+        }
+    }
+}
+
+/// The licence material a repo lists, in its listed order, at most [`MAX_FILES`].
+pub fn licence_files(info: &ModelInfo) -> Vec<String> {
+    info.files()
+        .filter(|f| FileKind::of(f).is_some())
+        .take(MAX_FILES)
+        .map(str::to_string)
+        .collect()
+}
