@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Fixture, audit_all, model};
+use common::{Fixture, audit_focused, model};
 
 fn llama2_root(f: &Fixture) {
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
@@ -19,7 +19,7 @@ fn license_drift_is_inherited_from_every_ancestor() {
     ));
     f.add(model("b/chat-q4", "license: mit\nbase_model: a/chat\n"));
     f.add(model("c/chat-ok", "license: llama2\nbase_model: a/chat\n"));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert!(run.has("a/chat", "license-drift"));
     // The grandchild answers to Llama 2 although its parent declared apache-2.0.
     assert!(run.has("b/chat-q4", "license-drift"));
@@ -65,7 +65,7 @@ fn no_false_alarm_for_permissive_parents_or_rail_to_rail() {
         "y/sd-style",
         "license: creativeml-openrail-m\nbase_model: stabilityai/stable-diffusion-2-1\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.pairs(), vec![], "{}", run.stdout);
 }
 
@@ -77,7 +77,7 @@ fn the_licensors_own_derivatives_are_not_accused() {
         "meta-llama/Meta-Llama-3-8B-Instruct",
         "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert!(
         !run.has("meta-llama/Meta-Llama-3-8B-Instruct", "naming-obligation"),
         "{}",
@@ -102,7 +102,7 @@ fn missing_and_unknown_licences() {
         "a/typo",
         "license: lama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("a/none"), vec!["missing-license"]);
     assert_eq!(run.rules_of("a/british"), vec!["missing-license"]);
     assert_eq!(run.rules_of("a/other"), vec!["unknown-license"]);
@@ -132,7 +132,7 @@ fn undecidable_is_said_plainly() {
         "c/janus-ft",
         "license: apache-2.0\nbase_model: deepseek-ai/Janus-Pro-7B\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("b/child"), vec!["license-undecidable"]);
     assert_eq!(run.rules_of("c/janus-ft"), vec!["license-undecidable"]);
     assert!(run.stdout.contains("declares no licence"));
@@ -158,7 +158,7 @@ fn incompatible_parents_in_a_merge() {
         "m/llama-phi",
         "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, microsoft/phi-2]\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert!(run.has("m/frankenmerge", "incompatible-parents"));
     assert!(
         run.has("m/llama-nc", "incompatible-parents"),
@@ -188,7 +188,7 @@ fn unresolved_parent_is_reported_once_on_the_nearest_audited_model() {
         "c/bad-id",
         "license: mit\nbase_model: ../../etc/passwd\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("a/child"), vec!["unresolved-parent"]);
     assert!(
         run.rules_of("b/grandchild").is_empty(),
@@ -205,6 +205,8 @@ fn unresolved_parent_is_reported_once_on_the_nearest_audited_model() {
             mirror,
             "--format",
             "json",
+            "--config",
+            "focused.yml",
         ],
         f.path(),
     );
@@ -219,7 +221,7 @@ fn lineage_cycles_and_self_parents_end() {
     f.add(model("loop/b", "license: mit\nbase_model: loop/a\n"));
     f.add(model("loop/self", "license: mit\nbase_model: loop/self\n"));
     f.add(model("loop/below", "license: mit\nbase_model: loop/a\n"));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("loop/a"), vec!["lineage-cycle"]);
     assert_eq!(run.rules_of("loop/b"), vec!["lineage-cycle"]);
     assert_eq!(run.rules_of("loop/self"), vec!["lineage-cycle"]);
@@ -287,7 +289,7 @@ fn naming_obligation_for_llama_3_and_later() {
         "a/Llama-Fjord-3.1",
         "license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("a/Fjord-8B"), vec!["naming-obligation"]);
     assert!(run.rules_of("a/llama-3-fjord-8b").is_empty());
     assert!(run.rules_of("a/Llama3_Fjord").is_empty());
@@ -316,7 +318,7 @@ fn card_invalid_is_reported_and_the_audit_goes_on() {
         "x/fine",
         "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
     ));
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(
         run.rules_of("x/broken"),
         vec!["card-invalid"],
@@ -339,7 +341,7 @@ fn broken_info_json_is_an_unresolved_parent_with_file_and_line() {
         "{\n  \"id\": \"a/base\",\n  \"tags\": [\n",
     )
     .unwrap();
-    let run = audit_all(&f);
+    let run = audit_focused(&f);
     assert_eq!(run.rules_of("a/child"), vec!["unresolved-parent"]);
     assert!(run.stdout.contains("a/base/info.json:"), "{}", run.stdout);
 }
@@ -367,7 +369,7 @@ fn relation_is_declared_or_inferred() {
         "q/ft",
         "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
     ));
-    let report = audit_all(&f).json();
+    let report = audit_focused(&f).json();
     let relation = |id: &str| {
         let m = report["models"]
             .as_array()

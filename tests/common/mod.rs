@@ -191,6 +191,28 @@ pub fn audit_all(fixture: &Fixture) -> Run {
     )
 }
 
+/// `audit_all` with `agreement-copy-missing` turned off (through a real config file): the rule
+/// tests judge one rule at a time, and fixture repos carry no licence files. Copies are tested in
+/// tests/files.rs.
+pub fn audit_focused(fixture: &Fixture) -> Run {
+    let config = fixture.path().join("focused.yml");
+    std::fs::write(&config, "severity:\n  agreement-copy-missing: off\n").unwrap();
+    let mirror = fixture.path().to_str().unwrap().to_string();
+    let args = [
+        "family",
+        "--all",
+        "--mirror",
+        &mirror,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    pedigree(&args, fixture.path())
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
