@@ -109,17 +109,14 @@ fn main() {
         .collect();
     roots.sort();
     println!(
-        "\n| family root | root licence | models | license-drift | errors | warnings | notes |"
+        "\n| family root | root licence | models | license-drift | agreement-copy-missing | errors | warnings | notes |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
     for root in roots {
         let family = audit(&Target::Family(vec![root.to_string()]));
-        let drift = family
-            .findings
-            .iter()
-            .filter(|f| f.rule == Rule::LicenseDrift)
-            .count();
+        let count = |rule: Rule| family.findings.iter().filter(|f| f.rule == rule).count();
+        let counts = (count(Rule::LicenseDrift), count(Rule::AgreementCopyMissing));
         let licence = family
             .models
             .iter()
@@ -130,15 +127,16 @@ fn main() {
             family.summary.models,
             root.to_string(),
             licence,
-            drift,
+            counts,
             family.summary,
         ));
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (n, root, licence, drift, s) in rows {
+    for (n, root, licence, (drift, copies), s) in rows {
+        // A `|` inside a cell would end it.
         let licence = licence.replace('|', "\\|");
         println!(
-            "| {root} | {licence} | {n} | {drift} | {} | {} | {} |",
+            "| {root} | {licence} | {n} | {drift} | {copies} | {} | {} | {} |",
             s.errors, s.warnings, s.notes
         );
     }

@@ -298,12 +298,16 @@ fn write_report(report: &Report, format: Format) -> Result<()> {
     let stdout = std::io::stdout();
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let mut out = stdout.lock();
-    match format {
-        Format::Human => render_human(report, &mut out, color)?,
-        Format::Json => render_json(report, &mut out)?,
+    let written = match format {
+        Format::Human => render_human(report, &mut out, color),
+        Format::Json => render_json(report, &mut out),
     }
-    out.flush()?;
-    Ok(())
+    .and_then(|()| out.flush());
+    match written {
+        // The reader went away (`pedigree ... | head`): nothing left to say to it.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn list_rules(
