@@ -7,6 +7,8 @@
 #[path = "../tests/common/fake_hub.rs"]
 mod fake_hub;
 
+mod support;
+
 use fake_hub::{FakeHub, Faults};
 use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
 use pedigree::config::Config;
@@ -14,7 +16,7 @@ use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
 use pedigree::report::{Report, Role};
 use pedigree::source::{HubClient, HubOptions, Mirror};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -64,18 +66,9 @@ impl Setup {
 }
 
 fn main() {
-    let dir = std::env::var_os("PEDIGREE_BENCH_MIRROR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/hub-mirror")
-        });
-    if !dir.is_dir() {
-        println!(
-            "skipped: {} is not there (set PEDIGREE_BENCH_MIRROR)",
-            dir.display()
-        );
+    let Some(dir) = support::mirror_dir() else {
         return;
-    }
+    };
     let setup = Setup {
         catalogue: Catalogue::builtin().unwrap(),
         docs: RuleDocs::builtin().unwrap(),

@@ -5,13 +5,14 @@
 //! A bench binary rather than a timed test: shared machines make timings flaky, so figures are
 //! printed for people to read, not asserted.
 
+mod support;
+
 use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::{Rule, RuleDocs};
 use pedigree::license::Catalogue;
 use pedigree::report::{Report, Role};
 use pedigree::source::Mirror;
-use std::path::PathBuf;
 use std::time::Instant;
 
 const RUNS: usize = 11;
@@ -24,18 +25,9 @@ fn peak_rss_mb() -> Option<f64> {
 }
 
 fn main() {
-    let dir = std::env::var_os("PEDIGREE_BENCH_MIRROR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/hub-mirror")
-        });
-    if !dir.is_dir() {
-        println!(
-            "skipped: {} is not there (set PEDIGREE_BENCH_MIRROR)",
-            dir.display()
-        );
+    let Some(dir) = support::mirror_dir() else {
         return;
-    }
+    };
     let catalogue = Catalogue::builtin().expect("catalogue");
     let docs = RuleDocs::builtin().expect("rule docs");
     let config = Config::default();

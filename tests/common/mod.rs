@@ -173,32 +173,10 @@ pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
     }
 }
 
-/// `pedigree family --all --mirror <fixture> --format json`.
-pub fn audit_all(fixture: &Fixture) -> Run {
+/// `pedigree family --all --mirror <fixture> --format json`, plus `extra` arguments.
+fn audit_all_with(fixture: &Fixture, extra: &[&str]) -> Run {
     let mirror = fixture.path().to_str().unwrap().to_string();
-    pedigree(
-        &[
-            "family",
-            "--all",
-            "--mirror",
-            &mirror,
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
-        fixture.path(),
-    )
-}
-
-/// `audit_all` with `agreement-copy-missing` turned off (through a real config file): the rule
-/// tests judge one rule at a time, and fixture repos carry no licence files. Copies are tested in
-/// tests/files.rs.
-pub fn audit_focused(fixture: &Fixture) -> Run {
-    let config = fixture.path().join("focused.yml");
-    std::fs::write(&config, "severity:\n  agreement-copy-missing: off\n").unwrap();
-    let mirror = fixture.path().to_str().unwrap().to_string();
-    let args = [
+    let mut args = vec![
         "family",
         "--all",
         "--mirror",
@@ -207,10 +185,22 @@ pub fn audit_focused(fixture: &Fixture) -> Run {
         "json",
         "--fail-on",
         "never",
-        "--config",
-        config.to_str().unwrap(),
     ];
+    args.extend(extra);
     pedigree(&args, fixture.path())
+}
+
+pub fn audit_all(fixture: &Fixture) -> Run {
+    audit_all_with(fixture, &[])
+}
+
+/// `audit_all` with `agreement-copy-missing` turned off (through a real config file): the rule
+/// tests judge one rule at a time, and fixture repos carry no licence files. Copies are tested in
+/// tests/files.rs.
+pub fn audit_focused(fixture: &Fixture) -> Run {
+    let config = fixture.path().join("focused.yml");
+    std::fs::write(&config, "severity:\n  agreement-copy-missing: off\n").unwrap();
+    audit_all_with(fixture, &["--config", config.to_str().unwrap()])
 }
 
 pub fn repo_root() -> PathBuf {
