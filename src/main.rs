@@ -7,7 +7,9 @@ use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::{Rule, RuleDocs, Severity};
 use pedigree::license::Catalogue;
-use pedigree::report::{Report, render_human, render_json};
+use pedigree::report::{
+    Report, render_github, render_human, render_json, render_markdown, render_sarif,
+};
 use pedigree::source::hub::{self, HubClient, HubOptions};
 use pedigree::source::{LocalRepo, Mirror, Source};
 use std::io::Write;
@@ -57,8 +59,8 @@ enum Command {
     Rules {
         #[arg(long)]
         licenses: bool,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
@@ -80,6 +82,9 @@ struct AuditOpts {
     rules: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -149,10 +154,23 @@ impl HubArgs {
     }
 }
 
+/// How `rules` lists.
 #[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
+    /// GitHub Actions annotations (and a job summary when GITHUB_STEP_SUMMARY is set).
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// The Markdown report a summary or comment shows.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -286,7 +304,19 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         today: today(),
     };
     let report = runtime.block_on(auditor.run(&target))?;
-    write_report(&report, opts.format)?;
+    write_report(&report, &docs, opts.format, opts.output.as_deref())?;
+    if opts.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+    {
+        // The job summary is appended to, as every step of a job shares the file.
+        let path = PathBuf::from(summary);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("GITHUB_STEP_SUMMARY {}", path.display()))?;
+        render_markdown(&report, &mut file)?;
+    }
     let failed = opts
         .fail_on
         .threshold()
@@ -294,16 +324,32 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-fn write_report(report: &Report, format: Format) -> Result<()> {
+fn write_report(
+    report: &Report,
+    docs: &RuleDocs,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let render = |out: &mut dyn Write, color: bool| -> std::io::Result<()> {
+        match format {
+            Format::Human => render_human(report, out, color),
+            Format::Json => render_json(report, out),
+            Format::Github => render_github(report, out),
+            Format::Sarif => render_sarif(report, docs, out),
+            Format::Markdown => render_markdown(report, out),
+        }?;
+        out.flush()
+    };
+    if let Some(path) = output {
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("--output {}", path.display()))?,
+        );
+        render(&mut file, false).with_context(|| format!("--output {}", path.display()))?;
+        return Ok(());
+    }
     let stdout = std::io::stdout();
     let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
-    let mut out = stdout.lock();
-    let written = match format {
-        Format::Human => render_human(report, &mut out, color),
-        Format::Json => render_json(report, &mut out),
-    }
-    .and_then(|()| out.flush());
-    match written {
+    match render(&mut stdout.lock(), color) {
         // The reader went away (`pedigree ... | head`): nothing left to say to it.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
@@ -314,11 +360,11 @@ fn list_rules(
     catalogue: &Catalogue,
     docs: &RuleDocs,
     licenses: bool,
-    format: Format,
+    format: ListFormat,
 ) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match (licenses, format) {
-        (false, Format::Human) => {
+        (false, ListFormat::Human) => {
             for doc in docs.iter() {
                 writeln!(
                     out,
@@ -329,16 +375,16 @@ fn list_rules(
                 )?;
             }
         }
-        (false, Format::Json) => {
+        (false, ListFormat::Json) => {
             serde_json::to_writer_pretty(&mut out, &docs.iter().collect::<Vec<_>>())?;
             writeln!(out)?;
         }
-        (true, Format::Human) => {
+        (true, ListFormat::Human) => {
             for (_, e) in catalogue.iter() {
                 writeln!(out, "{:<38} {:<14} {}", e.id, e.class.as_str(), e.name)?;
             }
         }
-        (true, Format::Json) => {
+        (true, ListFormat::Json) => {
             let list: Vec<_> = catalogue
                 .iter()
                 .map(|(_, e)| serde_json::json!({"id": e.id, "spdx": e.spdx, "name": e.name, "class": e.class.as_str(), "url": e.url}))

@@ -44,6 +44,23 @@ fn is_chain(report: &Report, model: &str, ancestors: &[String]) -> bool {
     true
 }
 
+/// Card text is hostile: control characters (ANSI escapes, carriage returns) are shown escaped,
+/// so a card cannot rewrite the user's terminal.
+fn clean(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn location(f: &Finding) -> Option<String> {
     match (&f.file, f.line) {
         (Some(file), Some(line)) => Some(format!("{file}:{line}")),
@@ -76,14 +93,14 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
             out,
             "{}  {}",
             p.paint(Style::new().bold(), model),
-            p.paint(dim, &licence)
+            p.paint(dim, &clean(&licence))
         )?;
         for f in report.findings.iter().filter(|f| f.model == model) {
             let at = location(f)
                 .map(|l| format!(" {}", p.paint(dim, &l)))
                 .unwrap_or_default();
             writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
-            writeln!(out, "    {}", f.message)?;
+            writeln!(out, "    {}", clean(&f.message))?;
             if is_chain(report, model, &f.ancestors) && !f.ancestors.is_empty() {
                 let chain = std::iter::once(model)
                     .chain(f.ancestors.iter().map(String::as_str))
@@ -110,14 +127,7 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
         writeln!(out)?;
     }
     let s = &report.summary;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = format!(
-        "Audited {}: {}, {}, {}",
-        plural(s.models, "model"),
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.notes, "note")
-    );
+    let mut line = format!("Audited {}", s.line());
     if s.waived > 0 {
         line.push_str(&format!(" ({} waived)", s.waived));
     }

@@ -1,8 +1,15 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
+mod github;
 mod human;
+mod markdown;
+mod mermaid;
+mod sarif;
 
+pub use github::render_github;
 pub use human::render_human;
+pub use markdown::render_markdown;
+pub use sarif::render_sarif;
 
 use crate::card::OneOrMany;
 use crate::findings::{Finding, Severity};
@@ -100,6 +107,24 @@ impl Report {
     /// The most severe finding, if any.
     pub fn worst(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// "1 model", "2 models".
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl Summary {
+    /// "3 models: 1 error, 2 warnings, 0 notes".
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {}, {}, {}",
+            plural(self.models, "model"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.notes, "note")
+        )
     }
 }
 

@@ -1,0 +1,51 @@
+//! GitHub Actions workflow commands: one annotation per finding, pinned to the card line.
+//!
+//! Card text is hostile input. GitHub reads a command from any output line that starts with
+//! `::`, so every value is escaped as the runner expects (`%`, CR, LF in data; also `:` and `,`
+//! in properties): a card holding `::set-env` or `%0A` cannot start a command of its own.
+
+use super::Report;
+use crate::findings::Severity;
+use std::io::{self, Write};
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render_github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut properties = Vec::new();
+        if let Some(file) = &f.file {
+            properties.push(format!("file={}", escape_property(file)));
+            if let Some(line) = f.line {
+                properties.push(format!("line={line}"));
+            }
+        }
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("pedigree {} ({})", f.rule, f.model))
+        ));
+        let mut message = f.message.clone();
+        if let Some(c) = &f.clause {
+            message.push_str(&format!("\nClause: {} {}", c.section, c.url));
+        }
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            properties.join(","),
+            escape_data(&message)
+        )?;
+    }
+    writeln!(out, "pedigree: audited {}", report.summary.line())
+}

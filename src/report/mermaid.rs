@@ -1,0 +1,92 @@
+//! The lineage as a Mermaid diagram: audited models and their ancestors, licences on the nodes,
+//! edges along which a licence was broken drawn red.
+
+use super::{Report, Role};
+use crate::findings::Rule;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// GitHub renders Mermaid up to a size; past this many models the diagram is cut.
+pub const MAX_NODES: usize = 150;
+
+/// Text safe inside a Mermaid `["..."]` label: no quotes, brackets or markup from card data.
+fn label(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => "#quot;".to_string(),
+            '<' => "#lt;".to_string(),
+            '>' => "#gt;".to_string(),
+            '\n' | '\r' => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+pub fn render(report: &Report) -> String {
+    let models: Vec<_> = report.models.iter().take(MAX_NODES).collect();
+    let index: HashMap<&str, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    // (child, parent) pairs along which a finding says a licence was broken.
+    let mut broken: Vec<(&str, &str)> = Vec::new();
+    for f in &report.findings {
+        match f.rule {
+            Rule::LicenseDrift => {
+                if let Some(parent) = f.ancestors.first() {
+                    broken.push((&f.model, parent));
+                }
+            }
+            Rule::IncompatibleParents => {
+                for parent in &f.ancestors {
+                    broken.push((&f.model, parent));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::from("```mermaid\ngraph BT\n");
+    for (i, m) in models.iter().enumerate() {
+        let licence = m.license.normalized.as_deref().unwrap_or(match m.role {
+            Role::Unresolved => "unreadable",
+            _ => "no licence",
+        });
+        let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&m.id), label(licence));
+        if report
+            .findings
+            .iter()
+            .any(|f| f.model == m.id && f.severity == crate::findings::Severity::Error)
+        {
+            let _ = writeln!(out, "  class n{i} error");
+        } else if m.role == Role::Unresolved {
+            let _ = writeln!(out, "  class n{i} unresolved");
+        }
+    }
+    let mut edge = 0;
+    let mut red = Vec::new();
+    for (i, m) in models.iter().enumerate() {
+        for p in &m.parents {
+            let Some(&j) = index.get(p.id.as_str()) else {
+                continue;
+            };
+            let _ = writeln!(out, "  n{i} -->|{}| n{j}", p.relation);
+            if broken.contains(&(m.id.as_str(), p.id.as_str())) {
+                red.push(edge);
+            }
+            edge += 1;
+        }
+    }
+    for e in red {
+        let _ = writeln!(out, "  linkStyle {e} stroke:#d73a49,stroke-width:3px");
+    }
+    out.push_str("  classDef error fill:#ffeef0,stroke:#d73a49\n  classDef unresolved stroke-dasharray: 5 5\n```\n");
+    if report.models.len() > MAX_NODES {
+        let _ = writeln!(
+            out,
+            "\n_The diagram shows the first {MAX_NODES} of {} models._",
+            report.models.len()
+        );
+    }
+    out
+}
