@@ -85,6 +85,10 @@ struct AuditOpts {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write the same report in another format to a file (repeatable), e.g.
+    /// `--also json=report.json --also sarif=pedigree.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
+    also: Vec<(Format, PathBuf)>,
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -152,6 +156,18 @@ impl HubArgs {
         };
         HubClient::new(options).map_err(anyhow::Error::msg)
     }
+}
+
+fn parse_also(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or("expected FORMAT=FILE, e.g. sarif=pedigree.sarif")?;
+    let format =
+        Format::from_str(format, true).map_err(|_| format!("unknown format `{format}`"))?;
+    if file.is_empty() {
+        return Err("the file name is empty".into());
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 /// How `rules` lists.
@@ -305,6 +321,23 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     };
     let report = runtime.block_on(auditor.run(&target))?;
     write_report(&report, &docs, opts.format, opts.output.as_deref())?;
+    for (format, file) in &opts.also {
+        write_report(&report, &docs, *format, Some(file))?;
+    }
+    // Step outputs for GitHub Actions: counts a workflow can branch on.
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
+        let s = &report.summary;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("GITHUB_OUTPUT {}", PathBuf::from(&path).display()))?;
+        writeln!(
+            file,
+            "errors={}\nwarnings={}\nnotes={}\nmodels={}",
+            s.errors, s.warnings, s.notes, s.models
+        )?;
+    }
     if opts.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
     {
