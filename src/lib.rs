@@ -16,6 +16,7 @@ pub mod error;
 pub mod findings;
 pub mod license;
 pub mod lineage;
+pub mod notify;
 pub mod report;
 pub mod source;
 

@@ -7,6 +7,8 @@ use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::{Rule, RuleDocs, Severity};
 use pedigree::license::Catalogue;
+use pedigree::notify::Posted;
+use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
 use pedigree::report::{
     Report, render_github, render_human, render_json, render_markdown, render_sarif,
 };
@@ -100,6 +102,36 @@ struct AuditOpts {
     max_depth: usize,
     #[command(flatten)]
     hub: HubArgs,
+    #[command(flatten)]
+    notify: NotifyArgs,
+}
+
+/// Delivering the report to people.
+#[derive(Args)]
+struct NotifyArgs {
+    /// Deliver the report: `github` keeps a sticky comment on the pull request (or, for
+    /// `family`, one tracking issue per run's families) up to date. Needs GITHUB_TOKEN.
+    #[arg(long, value_enum, value_name = "WHERE")]
+    notify: Vec<Notify>,
+    /// The pull request to comment on (default: the one the GitHub Actions event is about).
+    #[arg(long, value_name = "NUMBER")]
+    pr: Option<u64>,
+    /// The GitHub repository, `owner/name`.
+    #[arg(long, value_name = "OWNER/NAME", env = "GITHUB_REPOSITORY")]
+    github_repository: Option<String>,
+    /// The GitHub REST API root.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    github_api: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Notify {
+    Github,
 }
 
 /// Reading from the Hub (used when no --mirror is given).
@@ -324,6 +356,11 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     for (format, file) in &opts.also {
         write_report(&report, &docs, *format, Some(file))?;
     }
+    for notify in &opts.notify.notify {
+        match notify {
+            Notify::Github => notify_github(&runtime, &report, &target, &opts.notify)?,
+        }
+    }
     // Step outputs for GitHub Actions: counts a workflow can branch on.
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
         let s = &report.summary;
@@ -355,6 +392,54 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         .threshold()
         .is_some_and(|t| report.worst().is_some_and(|w| w >= t));
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The Markdown report, as a sticky pull-request comment or a family's tracking issue.
+fn notify_github(
+    runtime: &tokio::runtime::Runtime,
+    report: &Report,
+    target: &Target,
+    args: &NotifyArgs,
+) -> Result<()> {
+    let token = std::env::var("GITHUB_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .context("--notify github needs GITHUB_TOKEN")?;
+    let repository = args
+        .github_repository
+        .as_deref()
+        .context("--notify github needs GITHUB_REPOSITORY (owner/name)")?;
+    let mut body = Vec::new();
+    render_markdown(report, &mut body)?;
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let _guard = runtime.enter();
+    let github = GithubNotifier::new(&args.github_api, &token, repository)?;
+    let (place, posted) = match target {
+        Target::Family(roots) => {
+            let family = roots.join(", ");
+            let title = format!("License compliance: {family}");
+            (
+                format!("tracking issue for {family}"),
+                runtime.block_on(github.tracking_issue(&family, &title, &body))?,
+            )
+        }
+        _ => {
+            let pr = args.pr.or_else(pull_request_from_env).context(
+                "--notify github outside a pull request: pass --pr NUMBER (or run `family` for a tracking issue)",
+            )?;
+            (
+                format!("comment on pull request #{pr}"),
+                runtime.block_on(github.sticky_comment(pr, &body))?,
+            )
+        }
+    };
+    let what = match posted {
+        Posted::Created => "created",
+        Posted::Updated => "updated",
+        Posted::Unchanged => "unchanged, nothing posted",
+    };
+    eprintln!("pedigree: GitHub {place}: {what}");
+    Ok(())
 }
 
 fn write_report(

@@ -56,9 +56,11 @@ fn every_input_is_used_and_every_output_is_set() {
 }
 
 /// Runs the audit step's script as the runner would, with `inputs` substituted into its env.
+/// `context`: the runner's environment beyond the step's own (GITHUB_REPOSITORY, GITHUB_REF ...).
 fn run_audit_step(
     inputs: &[(&str, &str)],
     endpoint: &str,
+    context: &[(&str, &str)],
 ) -> (i32, String, String, String, tempfile::TempDir) {
     let action = action();
     let step = steps(&action)
@@ -98,16 +100,20 @@ fn run_audit_step(
         .env("RUNNER_TEMP", temp.path())
         .env("GITHUB_OUTPUT", &output)
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .env("PEDIGREE_CACHE_DIR", temp.path().join("cache"));
+        .env("PEDIGREE_CACHE_DIR", temp.path().join("cache"))
+        .envs(context.iter().copied());
     for (key, value) in step["env"].as_mapping().unwrap() {
-        let expr = value.as_str().unwrap();
-        let input = expr
-            .trim_start_matches("${{ inputs.")
-            .trim_end_matches(" }}");
-        command.env(
-            key.as_str().unwrap(),
-            values.get(input).unwrap_or_else(|| panic!("{expr}")),
-        );
+        let (key, expr) = (key.as_str().unwrap(), value.as_str().unwrap());
+        let value = match expr.strip_prefix("${{ inputs.") {
+            Some(input) => values[input.trim_end_matches(" }}")].clone(),
+            // `github.token` and other contexts: whatever the test passes under the variable's name.
+            None => inputs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
+        };
+        command.env(key, value);
     }
     let out = command.output().unwrap();
     let outputs = std::fs::read_to_string(&output).unwrap_or_default();
@@ -131,6 +137,7 @@ fn the_action_annotates_summarises_and_sets_outputs() {
             ("hf-token", "hf_NOTAREALTOKEN0000000000000000000"),
         ],
         &hub.url,
+        &[],
     );
     assert_eq!(code, 1, "fail-on error with a drift error: {stdout}");
     assert!(
@@ -173,6 +180,7 @@ fn fail_on_config_and_empty_sarif_are_honoured() {
             ("config", config.to_str().unwrap()),
         ],
         &hub.url,
+        &[],
     );
     assert!(
         !temp.path().join("pedigree.sarif").exists(),
@@ -184,4 +192,43 @@ fn fail_on_config_and_empty_sarif_are_honoured() {
         "the config turned the warning off: {outputs}"
     );
     assert!(!stdout.contains("agreement-copy-missing"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_comment_input_keeps_a_sticky_comment() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let github = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/o/r/issues/8/comments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .expect(1)
+        .mount(&github)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/o/r/issues/8/comments"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&github)
+        .await;
+    let hub = FakeHub::start(&repo_root().join("examples/mirror"), Faults::default());
+    let model = repo_root().join("examples/my-model");
+    let uri = github.uri();
+    let inputs = [
+        ("model", model.to_str().unwrap()),
+        ("comment", "true"),
+        ("fail-on", "never"),
+        ("GITHUB_TOKEN", "ghs_fake"),
+    ];
+    // The runner's GitHub context: the repository and the pull request of the run.
+    let context = [
+        ("GITHUB_REPOSITORY", "o/r"),
+        ("GITHUB_API_URL", uri.as_str()),
+        ("GITHUB_REF", "refs/pull/8/merge"),
+    ];
+    let (code, out, _, _, _) = run_audit_step(&inputs, &hub.url, &context);
+    // The mock refuses the POST with a 500, so the step fails and says so: the request was made.
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("GitHub"), "{out}");
+    github.verify().await;
 }

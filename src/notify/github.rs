@@ -1,0 +1,197 @@
+//! GitHub through octocrab: a sticky pull-request comment, created once and then edited in
+//! place, and one tracking issue per audited family, updated rather than duplicated. Both are
+//! found again by a hidden marker.
+
+use super::{Posted, marker};
+use octocrab::Octocrab;
+use octocrab::models::issues::{Comment, Issue};
+use octocrab::params::State;
+
+/// Comment and issue pages read at most (100 per page) when looking for our own post.
+const MAX_PAGES: u32 = 20;
+
+/// Label on tracking issues, so they can be listed without reading every issue.
+pub const LABEL: &str = "pedigree";
+
+pub struct GithubNotifier {
+    crab: Octocrab,
+    owner: String,
+    repo: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("GitHub: {0}")]
+pub struct GithubError(String);
+
+fn describe(e: octocrab::Error) -> GithubError {
+    match e {
+        octocrab::Error::GitHub { source, .. } => {
+            GithubError(format!("{} ({})", source.message, source.status_code))
+        }
+        other => GithubError(other.to_string()),
+    }
+}
+
+impl GithubNotifier {
+    /// `api`: the REST API root (`GITHUB_API_URL`); `repository`: `owner/name`.
+    pub fn new(api: &str, token: &str, repository: &str) -> Result<GithubNotifier, GithubError> {
+        let (owner, repo) = repository
+            .split_once('/')
+            .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
+            .ok_or_else(|| GithubError(format!("`{repository}` is not owner/name")))?;
+        let crab = Octocrab::builder()
+            .base_uri(api)
+            .map_err(|e| GithubError(format!("GITHUB_API_URL `{api}`: {e}")))?
+            .personal_token(token.to_string())
+            .build()
+            .map_err(describe)?;
+        Ok(GithubNotifier {
+            crab,
+            owner: owner.to_string(),
+            repo: repo.to_string(),
+        })
+    }
+
+    /// Posts `body` as the sticky comment of pull request `number`, or edits it in place.
+    pub async fn sticky_comment(&self, number: u64, body: &str) -> Result<Posted, GithubError> {
+        let mark = marker("sticky-comment", "audit");
+        let body = format!("{mark}\n{body}");
+        let issues = self.crab.issues(&self.owner, &self.repo);
+        let mut page = issues
+            .list_comments(number)
+            .per_page(100)
+            .send()
+            .await
+            .map_err(describe)?;
+        let mut mine: Option<Comment> = None;
+        for _ in 0..MAX_PAGES {
+            if let Some(found) = page
+                .items
+                .iter()
+                .find(|c| c.body.as_deref().is_some_and(|b| b.contains(&mark)))
+            {
+                mine = Some(found.clone());
+                break;
+            }
+            match self
+                .crab
+                .get_page::<Comment>(&page.next)
+                .await
+                .map_err(describe)?
+            {
+                Some(next) => page = next,
+                None => break,
+            }
+        }
+        match mine {
+            Some(comment) if comment.body.as_deref() == Some(body.as_str()) => {
+                Ok(Posted::Unchanged)
+            }
+            Some(comment) => {
+                // GitHub edits comments with PATCH.
+                let route = format!(
+                    "/repos/{}/{}/issues/comments/{}",
+                    self.owner, self.repo, comment.id
+                );
+                let _: Comment = self
+                    .crab
+                    .patch(route, Some(&serde_json::json!({ "body": body })))
+                    .await
+                    .map_err(describe)?;
+                Ok(Posted::Updated)
+            }
+            None => {
+                issues
+                    .create_comment(number, &body)
+                    .await
+                    .map_err(describe)?;
+                Ok(Posted::Created)
+            }
+        }
+    }
+
+    /// Keeps one open tracking issue for `family` up to date: created once, then edited.
+    pub async fn tracking_issue(
+        &self,
+        family: &str,
+        title: &str,
+        body: &str,
+    ) -> Result<Posted, GithubError> {
+        let mark = marker("family", family);
+        let body = format!("{mark}\n{body}");
+        let issues = self.crab.issues(&self.owner, &self.repo);
+        let labels = [LABEL.to_string()];
+        let mut page = issues
+            .list()
+            .state(State::Open)
+            .labels(&labels)
+            .per_page(100)
+            .send()
+            .await
+            .map_err(describe)?;
+        let mut mine: Option<Issue> = None;
+        for _ in 0..MAX_PAGES {
+            if let Some(found) = page
+                .items
+                .iter()
+                .find(|i| i.body.as_deref().is_some_and(|b| b.contains(&mark)))
+            {
+                mine = Some(found.clone());
+                break;
+            }
+            match self
+                .crab
+                .get_page::<Issue>(&page.next)
+                .await
+                .map_err(describe)?
+            {
+                Some(next) => page = next,
+                None => break,
+            }
+        }
+        match mine {
+            Some(issue) if issue.body.as_deref() == Some(body.as_str()) && issue.title == title => {
+                Ok(Posted::Unchanged)
+            }
+            Some(issue) => {
+                issues
+                    .update(issue.number)
+                    .title(title)
+                    .body(&body)
+                    .send()
+                    .await
+                    .map_err(describe)?;
+                Ok(Posted::Updated)
+            }
+            None => {
+                issues
+                    .create(title)
+                    .body(&body)
+                    .labels(labels.to_vec())
+                    .send()
+                    .await
+                    .map_err(describe)?;
+                Ok(Posted::Created)
+            }
+        }
+    }
+}
+
+/// The pull request a GitHub Actions run is about: `pull_request.number` in the event payload,
+/// else `refs/pull/<n>/merge`.
+pub fn pull_request_from_env() -> Option<u64> {
+    if let Some(path) = std::env::var_os("GITHUB_EVENT_PATH")
+        && let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(event) = serde_json::from_str::<serde_json::Value>(&text)
+        && let Some(n) = event["pull_request"]["number"].as_u64()
+    {
+        return Some(n);
+    }
+    let reference = std::env::var("GITHUB_REF").ok()?;
+    reference
+        .strip_prefix("refs/pull/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
