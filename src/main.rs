@@ -9,11 +9,13 @@ use pedigree::findings::{Rule, RuleDocs, Severity};
 use pedigree::license::Catalogue;
 use pedigree::notify::Posted;
 use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
+use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
 use pedigree::report::{
-    Report, render_github, render_human, render_json, render_markdown, render_sarif,
+    Report, render_discussion, render_github, render_human, render_json, render_markdown,
+    render_sarif,
 };
 use pedigree::source::hub::{self, HubClient, HubOptions};
-use pedigree::source::{LocalRepo, Mirror, Source};
+use pedigree::source::{LocalRepo, Mirror, Source, valid_model_id};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -127,11 +129,20 @@ struct NotifyArgs {
         default_value = "https://api.github.com"
     )]
     github_api: String,
+    /// Really post Hub discussions (without it, `--notify hub` prints what it would post).
+    #[arg(long)]
+    post: bool,
+    /// Seconds between two posts to the Hub, at least.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    post_interval: f64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Notify {
+    /// A sticky pull-request comment, or a family's tracking issue.
     Github,
+    /// A discussion on each Hub model with error findings (a dry run without --post).
+    Hub,
 }
 
 /// Reading from the Hub (used when no --mirror is given).
@@ -332,6 +343,10 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).
+    let local = match &request {
+        Request::Model(t) if Path::new(t).is_dir() => Some(t.trim_end_matches('/').to_string()),
+        _ => None,
+    };
     let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match request {
         Request::Model(t) if Path::new(&t).is_dir() => {
             let repo = LocalRepo::open(Path::new(&t), Some(models)).map_err(anyhow::Error::msg)?;
@@ -359,6 +374,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     for notify in &opts.notify.notify {
         match notify {
             Notify::Github => notify_github(&runtime, &report, &target, &opts.notify)?,
+            Notify::Hub => notify_hub(&runtime, &report, &docs, &opts, local.as_deref())?,
         }
     }
     // Step outputs for GitHub Actions: counts a workflow can branch on.
@@ -440,6 +456,93 @@ fn notify_github(
     };
     eprintln!("pedigree: GitHub {place}: {what}");
     Ok(())
+}
+
+/// A Hub discussion on every audited Hub model with error findings: opened once, commented on
+/// when its findings change, left alone otherwise. A dry run unless `--post`.
+fn notify_hub(
+    runtime: &tokio::runtime::Runtime,
+    report: &Report,
+    docs: &RuleDocs,
+    opts: &AuditOpts,
+    local: Option<&str>,
+) -> Result<()> {
+    let args = &opts.notify;
+    let token = hub::discover_token(opts.hub.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+    if args.post && token.is_none() {
+        bail!(
+            "--notify hub --post needs a Hub token (HF_TOKEN, --token-file or ~/.cache/huggingface/token)"
+        );
+    }
+    let interval = std::time::Duration::from_secs_f64(args.post_interval.max(0.0));
+    let _guard = runtime.enter();
+    let hub = HubDiscussions::new(&opts.hub.endpoint, token.as_ref(), interval)?;
+    let mut failed = 0;
+    let audited = report
+        .models
+        .iter()
+        .filter(|m| m.role == pedigree::report::Role::Audited);
+    for model in audited.filter(|m| Some(m.id.as_str()) != local && valid_model_id(&m.id)) {
+        let Some((title, body)) = render_discussion(report, docs, &model.id) else {
+            continue;
+        };
+        let fingerprints: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.model == model.id && f.severity == Severity::Error)
+            .map(|f| f.fingerprint.clone())
+            .collect();
+        let outcome = runtime.block_on(async {
+            let plan = hub.plan(&model.id, &fingerprints).await?;
+            if !args.post {
+                return Ok::<_, HubPostError>((plan, None));
+            }
+            let posted = hub
+                .post(&model.id, &plan, &title, &body, &fingerprints)
+                .await?;
+            Ok((plan, Some(posted)))
+        });
+        match outcome {
+            Ok((Plan::Nothing, _)) => eprintln!(
+                "pedigree: {}: the Hub discussion already reports these findings; nothing to post",
+                model.id
+            ),
+            Ok((plan, None)) => {
+                let what = match plan {
+                    Plan::Comment(num) => format!("comment on discussion #{num}"),
+                    _ => format!("open a discussion \"{title}\""),
+                };
+                eprintln!(
+                    "pedigree: dry run: would {what} on {} (post with --post):\n{}\n",
+                    model.id,
+                    indent(&body)
+                );
+            }
+            Ok((_, Some(posted))) => {
+                let what = match posted {
+                    Posted::Created => "opened a discussion",
+                    Posted::Updated => "commented on its discussion",
+                    Posted::Unchanged => "nothing new",
+                };
+                eprintln!("pedigree: {}: {what}", model.id);
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("pedigree: {}: {e}", model.id);
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} Hub discussion(s) could not be read or posted; the others were");
+    }
+    Ok(())
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn write_report(

@@ -2,6 +2,7 @@
 //! findings, and every one of them is idempotent: a re-run with nothing new posts nothing.
 
 pub mod github;
+pub mod hub;
 
 /// What a delivery did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,13 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
+mod discussion;
 mod github;
 mod human;
 mod markdown;
 mod mermaid;
 mod sarif;
 
+pub use discussion::render_discussion;
 pub use github::render_github;
 pub use human::render_human;
 pub use markdown::render_markdown;

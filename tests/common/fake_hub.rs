@@ -61,8 +61,21 @@ pub struct Faults {
     pub page_size: usize,
 }
 
+/// A discussion on the fake Hub; its first comment is the description.
+#[derive(Clone, Debug)]
+pub struct Discussion {
+    pub num: u64,
+    pub title: String,
+    pub author: String,
+    pub comments: Vec<String>,
+}
+
 #[derive(Debug, Default)]
 pub struct Stats {
+    /// Discussions per model id, as posted (and as seeded by tests).
+    pub discussions: Mutex<HashMap<String, Vec<Discussion>>>,
+    /// POST requests received.
+    pub writes: AtomicU64,
     pub requests: AtomicU64,
     /// 200 responses that carried a body.
     pub bodies: AtomicU64,
@@ -176,9 +189,9 @@ impl FakeHub {
                 *state.base.lock().unwrap() = format!("http://{addr}");
                 addr_tx.send(addr).unwrap();
                 let app = axum::Router::new().fallback(
-                    move |method: Method, uri: Uri, headers: HeaderMap| {
+                    move |method: Method, uri: Uri, headers: HeaderMap, body: axum::body::Bytes| {
                         let state = state.clone();
-                        async move { handle(&state, method, uri, headers).await }
+                        async move { handle(&state, method, uri, headers, body).await }
                     },
                 );
                 axum::serve(listener, app)
@@ -287,7 +300,13 @@ impl Drop for InFlight<'_> {
     }
 }
 
-async fn handle(state: &State, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+async fn handle(
+    state: &State,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
     let now = state.stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     state.stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let _in_flight = InFlight(&state.stats);
@@ -326,6 +345,17 @@ async fn handle(state: &State, method: Method, uri: Uri, headers: HeaderMap) -> 
     };
     let path = uri.path().trim_start_matches('/').to_string();
     let parts: Vec<&str> = path.split('/').collect();
+    if let ["api", "models", owner, name, "discussions", rest @ ..] = parts.as_slice() {
+        return discussions(
+            state,
+            &method,
+            &format!("{owner}/{name}"),
+            rest,
+            &headers,
+            &body,
+            authorised,
+        );
+    }
     match parts.as_slice() {
         ["api", "models"] => children(state, &method, &uri, &headers),
         ["api", "models", owner, name] | ["api", "models", owner, name, "revision", _] => {
@@ -459,4 +489,94 @@ fn children(state: &State, method: &Method, uri: &Uri, headers: &HeaderMap) -> R
             .insert(header::LINK, HeaderValue::from_str(&next).unwrap());
     }
     response
+}
+
+/// The discussions API: list, read one, open one, comment. Writes need a token (any token is
+/// someone; the accepted token is "pedigree-bot").
+fn discussions(
+    state: &State,
+    method: &Method,
+    id: &str,
+    rest: &[&str],
+    headers: &HeaderMap,
+    body: &[u8],
+    authorised: bool,
+) -> Response {
+    let json = |value: serde_json::Value| {
+        Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(value.to_string()))
+            .unwrap()
+    };
+    if !state.root.join(id).join("info.json").is_file() {
+        return status(StatusCode::NOT_FOUND, "Repository not found");
+    }
+    let author = if authorised {
+        "pedigree-bot"
+    } else {
+        "someone"
+    };
+    let mut all = state.stats.discussions.lock().unwrap();
+    let list = all.entry(id.to_string()).or_default();
+    match (method.as_str(), rest) {
+        ("GET", []) => {
+            let items: Vec<_> = list
+                .iter()
+                .rev()
+                .map(|d| serde_json::json!({"num": d.num, "title": d.title, "status": "open", "isPullRequest": false,
+                                            "author": {"name": d.author}, "createdAt": "2026-01-01T00:00:00.000Z"}))
+                .collect();
+            json(serde_json::json!({"count": items.len(), "start": 0, "discussions": items}))
+        }
+        ("GET", [num]) => match list.iter().find(|d| d.num.to_string() == *num) {
+            Some(d) => {
+                let events: Vec<_> = d
+                    .comments
+                    .iter()
+                    .map(|c| {
+                        serde_json::json!({"type": "comment", "author": {"name": d.author},
+                                                "data": {"latest": {"raw": c}}})
+                    })
+                    .collect();
+                json(
+                    serde_json::json!({"num": d.num, "title": d.title, "status": "open", "events": events}),
+                )
+            }
+            None => status(StatusCode::NOT_FOUND, "Discussion not found"),
+        },
+        ("POST", rest) if headers.get(header::AUTHORIZATION).is_none() => {
+            let _ = rest;
+            status(
+                StatusCode::UNAUTHORIZED,
+                "Invalid credentials in Authorization header",
+            )
+        }
+        ("POST", []) => {
+            state.stats.writes.fetch_add(1, Ordering::SeqCst);
+            let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            let num = list.len() as u64 + 1;
+            list.push(Discussion {
+                num,
+                title: request["title"].as_str().unwrap_or("").to_string(),
+                author: author.to_string(),
+                comments: vec![request["description"].as_str().unwrap_or("").to_string()],
+            });
+            json(
+                serde_json::json!({"num": num, "url": {"web": format!("https://hub/{id}/discussions/{num}")}}),
+            )
+        }
+        ("POST", [num, "comment"]) => {
+            state.stats.writes.fetch_add(1, Ordering::SeqCst);
+            let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            match list.iter_mut().find(|d| d.num.to_string() == *num) {
+                Some(d) => {
+                    d.comments
+                        .push(request["comment"].as_str().unwrap_or("").to_string());
+                    json(serde_json::json!({"newMessage": {"id": "m"}}))
+                }
+                None => status(StatusCode::NOT_FOUND, "Discussion not found"),
+            }
+        }
+        _ => status(StatusCode::NOT_FOUND, "no such discussion route"),
+    }
 }

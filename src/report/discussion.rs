@@ -1,0 +1,61 @@
+//! The text of a Hub discussion about one model: its error findings, the clause each rests on,
+//! and how to fix it. Written for the model's author, who did not ask for it: plain, specific,
+//! and open to being wrong.
+
+use super::Report;
+use crate::findings::{RuleDocs, Severity};
+
+/// Title and Markdown body, or `None` when the model has no error finding.
+pub fn render_discussion(
+    report: &Report,
+    docs: &RuleDocs,
+    model: &str,
+) -> Option<(String, String)> {
+    let errors: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.model == model && f.severity == Severity::Error)
+        .collect();
+    let first = errors.first()?;
+    let title = match errors.len() {
+        1 => format!(
+            "License compliance: {}",
+            docs.get(first.rule)
+                .summary
+                .trim_end_matches('.')
+                .to_lowercase()
+        ),
+        n => format!("License compliance: {n} problems with this model's licence"),
+    };
+    let mut body = String::from(
+        "Hello! Pedigree, an automated licence auditor, checked this model's card against the licences of the models it is built on, and found the following.\n\n",
+    );
+    for f in &errors {
+        let doc = docs.get(f.rule);
+        body.push_str(&format!("### `{}`\n\n{}\n\n", f.rule, f.message));
+        if !f.ancestors.is_empty() {
+            body.push_str(&format!(
+                "Lineage: `{}` ← {}\n\n",
+                f.model,
+                f.ancestors
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(" ← ")
+            ));
+        }
+        if let Some(c) = &f.clause {
+            body.push_str(&format!("Clause: [{}]({})\n\n", c.section, c.url));
+        }
+        if let Some(fix) = doc.explain.split("Fix:").nth(1) {
+            body.push_str(&format!(
+                "**How to fix:** {}\n\n",
+                fix.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    body.push_str(
+        "If this is wrong (for example, you have separate permission from the licensor), please say so here: the check is automatic, and a reply helps improve it. This thread is updated only when the findings change.\n",
+    );
+    Some((title, body))
+}
