@@ -22,6 +22,20 @@ struct RawConfig {
     waivers: Vec<RawWaiver>,
     #[serde(default)]
     severity: BTreeMap<String, String>,
+    email: Option<EmailConfig>,
+}
+
+/// Where the email digest goes. The password is never in a file: `SMTP_PASSWORD` only.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub security: Option<crate::notify::email::Security>,
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Vec<String>,
+    pub username: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -72,6 +86,8 @@ pub struct Config {
     pub severity: BTreeMap<Rule, Option<Severity>>,
     /// The lowest SPDX text-detection score that identifies a licence file.
     pub confidence_threshold: f32,
+    /// The email digest's recipients and server, if configured.
+    pub email: EmailConfig,
 }
 
 /// cargo-deny's default is 0.8; a licence auditor that accuses people wants more certainty.
@@ -85,6 +101,7 @@ impl Default for Config {
             waivers: Vec::new(),
             severity: BTreeMap::new(),
             confidence_threshold: DEFAULT_CONFIDENCE_THRESHOLD,
+            email: EmailConfig::default(),
         }
     }
 }
@@ -240,11 +257,61 @@ impl Config {
             return Err(Error::config(path, problems.join("; ")));
         }
         Ok(Config {
+            email: raw.email.unwrap_or_default(),
             confidence_threshold,
             path: Some(path.to_path_buf()),
             policy,
             waivers,
             severity,
+        })
+    }
+}
+
+impl EmailConfig {
+    /// The SMTP settings: this config, overridden by `SMTP_HOST`, `SMTP_PORT`, `SMTP_SECURITY`,
+    /// `SMTP_FROM`, `SMTP_TO` (comma-separated), `SMTP_USERNAME`; the password from
+    /// `SMTP_PASSWORD`.
+    pub fn settings(&self) -> std::result::Result<crate::notify::email::SmtpSettings, String> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let host = env("SMTP_HOST")
+            .or_else(|| self.host.clone())
+            .ok_or("no SMTP server: set email.host or SMTP_HOST")?;
+        let security = match env("SMTP_SECURITY") {
+            Some(s) => s.parse()?,
+            None => self
+                .security
+                .unwrap_or(crate::notify::email::Security::Starttls),
+        };
+        let default_port = match security {
+            crate::notify::email::Security::Tls => 465,
+            crate::notify::email::Security::Starttls => 587,
+            crate::notify::email::Security::None => 25,
+        };
+        let port = match env("SMTP_PORT") {
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("SMTP_PORT `{p}` is not a port"))?,
+            None => self.port.unwrap_or(default_port),
+        };
+        let from = env("SMTP_FROM")
+            .or_else(|| self.from.clone())
+            .ok_or("no sender: set email.from or SMTP_FROM")?;
+        let to = match env("SMTP_TO") {
+            Some(list) => list
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            None => self.to.clone(),
+        };
+        Ok(crate::notify::email::SmtpSettings {
+            host,
+            port,
+            security,
+            from,
+            to,
+            username: env("SMTP_USERNAME").or_else(|| self.username.clone()),
+            password: env("SMTP_PASSWORD").and_then(crate::notify::email::Password::new),
         })
     }
 }

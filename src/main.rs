@@ -5,14 +5,16 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pedigree::audit::{Auditor, DEFAULT_MAX_DEPTH, Target, today};
 use pedigree::config::Config;
+use pedigree::findings::baseline::Baseline;
 use pedigree::findings::{Rule, RuleDocs, Severity};
 use pedigree::license::Catalogue;
 use pedigree::notify::Posted;
+use pedigree::notify::email::send_digest;
 use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
 use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
 use pedigree::report::{
-    Report, render_discussion, render_github, render_human, render_json, render_markdown,
-    render_sarif,
+    Report, render_digest, render_discussion, render_github, render_human, render_json,
+    render_markdown, render_sarif,
 };
 use pedigree::source::hub::{self, HubClient, HubOptions};
 use pedigree::source::{LocalRepo, Mirror, Source, valid_model_id};
@@ -129,6 +131,10 @@ struct NotifyArgs {
         default_value = "https://api.github.com"
     )]
     github_api: String,
+    /// The findings of the last run, for `--notify email`: read, compared, and replaced after a
+    /// successful send (a failed send leaves it as it was).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     /// Really post Hub discussions (without it, `--notify hub` prints what it would post).
     #[arg(long)]
     post: bool,
@@ -143,6 +149,8 @@ enum Notify {
     Github,
     /// A discussion on each Hub model with error findings (a dry run without --post).
     Hub,
+    /// An email digest of what is new, resolved and still open since `--baseline`.
+    Email,
 }
 
 /// Reading from the Hub (used when no --mirror is given).
@@ -375,6 +383,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         match notify {
             Notify::Github => notify_github(&runtime, &report, &target, &opts.notify)?,
             Notify::Hub => notify_hub(&runtime, &report, &docs, &opts, local.as_deref())?,
+            Notify::Email => notify_email(&report, &config, opts.notify.baseline.as_deref())?,
         }
     }
     // Step outputs for GitHub Actions: counts a workflow can branch on.
@@ -534,6 +543,33 @@ fn notify_hub(
     }
     if failed > 0 {
         bail!("{failed} Hub discussion(s) could not be read or posted; the others were");
+    }
+    Ok(())
+}
+
+/// The digest of what changed since the baseline; nothing is sent when nothing changed, and the
+/// baseline moves on only once the message is accepted.
+fn notify_email(report: &Report, config: &Config, baseline: Option<&Path>) -> Result<()> {
+    let before = match baseline {
+        Some(path) => Baseline::load(path)?,
+        None => Baseline::default(),
+    };
+    let changes = before.compare(&report.findings);
+    if baseline.is_some() && !changes.is_news() {
+        eprintln!("pedigree: nothing new or resolved since the baseline; no email sent");
+        return Ok(());
+    }
+    let settings = config
+        .email
+        .settings()
+        .map_err(|e| anyhow::anyhow!("--notify email: {e}"))?;
+    send_digest(&settings, &render_digest(report, &changes))?;
+    eprintln!(
+        "pedigree: email digest sent to {} recipient(s)",
+        settings.to.len()
+    );
+    if let Some(path) = baseline {
+        Baseline::of(&report.findings).save(path)?;
     }
     Ok(())
 }

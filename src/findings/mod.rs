@@ -1,5 +1,6 @@
 //! Findings: what a check concludes about one model, with a stable rule id and fingerprint.
 
+pub mod baseline;
 mod docs;
 mod sink;
 

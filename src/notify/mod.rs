@@ -1,6 +1,7 @@
 //! Notifiers deliver what a renderer made to where people look. They decide nothing about
 //! findings, and every one of them is idempotent: a re-run with nothing new posts nothing.
 
+pub mod email;
 pub mod github;
 pub mod hub;
 

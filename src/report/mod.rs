@@ -1,5 +1,6 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
+mod digest;
 mod discussion;
 mod github;
 mod human;
@@ -7,6 +8,7 @@ mod markdown;
 mod mermaid;
 mod sarif;
 
+pub use digest::{Digest, render_digest};
 pub use discussion::render_discussion;
 pub use github::render_github;
 pub use human::render_human;
