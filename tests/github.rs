@@ -105,6 +105,7 @@ async fn sticky_comment_is_created_then_left_alone_then_edited() {
     assert!(out.contains("comment on pull request #5: created"), "{out}");
     assert!(!out.contains(TOKEN), "the token leaked: {out}");
     let posted = last_body(&server).await;
+    assert!(!posted.contains(TOKEN), "the token reached the comment");
     server.verify().await;
 
     // Second run, same findings: the comment is found and nothing is written.

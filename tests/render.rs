@@ -246,3 +246,57 @@ fn human_output_escapes_terminal_control_characters() {
         run.stdout
     );
 }
+
+/// The example mirror's report, through the library.
+fn example_report() -> (pedigree::report::Report, pedigree::findings::RuleDocs) {
+    use pedigree::audit::{Auditor, Target};
+    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
+    let docs = pedigree::findings::RuleDocs::builtin().unwrap();
+    let config = pedigree::config::Config::default();
+    let mirror = pedigree::source::Mirror::open(repo_root().join("examples/mirror")).unwrap();
+    let auditor = Auditor {
+        source: &mirror,
+        catalogue: &catalogue,
+        docs: &docs,
+        config: &config,
+        max_depth: 32,
+        today: "2026-11-21".parse().unwrap(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = runtime.block_on(auditor.run(&Target::All)).unwrap();
+    (report, docs)
+}
+
+#[test]
+fn sarif_matches_snapshot() {
+    let mut sarif: serde_json::Value = serde_json::from_str(&examples("sarif").stdout).unwrap();
+    sarif["runs"][0]["tool"]["driver"]["version"] = "[version]".into();
+    insta::assert_json_snapshot!("examples_sarif", sarif);
+}
+
+#[test]
+fn discussion_text_matches_snapshot() {
+    let (report, docs) = example_report();
+    let (title, body) =
+        pedigree::report::render_discussion(&report, &docs, "acme-support/helpdesk-7b-GGUF")
+            .unwrap();
+    insta::assert_snapshot!("discussion_helpdesk_gguf", format!("{title}\n\n{body}"));
+    assert!(
+        pedigree::report::render_discussion(&report, &docs, "tinytools/phi-2-summarizer").is_none(),
+        "no errors, no discussion"
+    );
+}
+
+#[test]
+fn digest_matches_snapshot() {
+    let (report, _) = example_report();
+    let changes = pedigree::findings::baseline::Baseline::default().compare(&report.findings);
+    let digest = pedigree::report::render_digest(&report, &changes);
+    insta::assert_snapshot!(
+        "digest_examples",
+        format!("{}\n\n{}\n\n{}", digest.subject, digest.text, digest.html)
+    );
+}
