@@ -146,7 +146,7 @@ fn the_action_annotates_summarises_and_sets_outputs() {
     );
     assert!(!stdout.contains("hf_NOTAREALTOKEN"), "the token leaked");
     assert!(
-        outputs.contains("errors=1\n") && outputs.contains("warnings=1\n"),
+        outputs.contains("errors=1\n") && outputs.contains("warnings=2\n"),
         "{outputs}"
     );
     let report_path = outputs
@@ -170,7 +170,11 @@ fn fail_on_config_and_empty_sarif_are_honoured() {
     let hub = FakeHub::start(&repo_root().join("examples/mirror"), Faults::default());
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("policy.yml");
-    std::fs::write(&config, "severity:\n  agreement-copy-missing: off\n").unwrap();
+    std::fs::write(
+        &config,
+        "severity:\n  agreement-copy-missing: off\n  notice-missing: off\n",
+    )
+    .unwrap();
     let model = repo_root().join("examples/my-model");
     let (code, stdout, outputs, _, temp) = run_audit_step(
         &[

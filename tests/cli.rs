@@ -10,9 +10,10 @@ fn fixture() -> Fixture {
     // Each child links the Llama 2 agreement, so its findings are the ones a test is about.
     let link =
         "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
-    f.add(model("a/drift", &format!("license: mit\n{link}")));
-    f.add(model("a/unlabelled", link));
-    f.add(model("a/clean", &format!("license: llama2\n{link}")));
+    let body = common::LLAMA2_NOTICE;
+    f.add_card("a/drift", &format!("license: mit\n{link}"), body);
+    f.add_card("a/unlabelled", link, body);
+    f.add_card("a/clean", &format!("license: llama2\n{link}"), body);
     f
 }
 
@@ -205,10 +206,11 @@ fn fingerprints_are_stable_across_runs_and_line_moves() {
 #[test]
 fn human_output_groups_by_model_with_chain_and_clause() {
     let f = fixture();
-    f.add(model(
+    f.add_card(
         "a/gguf",
         "license: apache-2.0\nbase_model: a/drift\nlicense_link: https://ai.meta.com/llama/license/\n",
-    ));
+        common::LLAMA2_NOTICE,
+    );
     let run = pedigree(
         &[
             "family",

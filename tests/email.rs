@@ -113,15 +113,18 @@ fn unquote(text: &str) -> String {
 fn fixture() -> Fixture {
     let f = Fixture::new();
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
-    let link = "license_link: https://ai.meta.com/llama/license/\n";
-    f.add(model(
+    let link =
+        "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    f.add_card(
         "a/drift",
-        &format!("license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n{link}"),
-    ));
-    f.add(model(
+        &format!("license: mit\n{link}"),
+        common::LLAMA2_NOTICE,
+    );
+    f.add_card(
         "b/fine",
-        &format!("license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n{link}"),
-    ));
+        &format!("license: llama2\n{link}"),
+        common::LLAMA2_NOTICE,
+    );
     f
 }
 
@@ -203,8 +206,18 @@ fn digest_of_new_then_nothing_then_new_and_resolved() {
     assert_eq!(server.messages().len(), 1);
 
     // a/drift is fixed and b/fine starts drifting: one resolved, one new.
-    f.add(model("a/drift", "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n"));
-    f.add(model("b/fine", "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n"));
+    let link =
+        "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    f.add_card(
+        "a/drift",
+        &format!("license: llama2\n{link}"),
+        common::LLAMA2_NOTICE,
+    );
+    f.add_card(
+        "b/fine",
+        &format!("license: apache-2.0\n{link}"),
+        common::LLAMA2_NOTICE,
+    );
     let third = digest(&f, server.port, &baseline);
     assert_eq!(third.code, 0, "{}", third.stderr);
     let messages = server.messages();

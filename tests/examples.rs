@@ -37,6 +37,7 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "card-invalid",
         "license-file-mismatch",
         "agreement-copy-missing",
+        "notice-missing",
     ] {
         assert!(
             rules.iter().any(|r| r == rule),
@@ -84,6 +85,6 @@ fn pre_publish_example_is_audited_against_the_mirror() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.rules_of("examples/my-model"),
-        vec!["license-drift", "agreement-copy-missing"]
+        vec!["license-drift", "agreement-copy-missing", "notice-missing"]
     );
 }

@@ -4,7 +4,12 @@
 mod common;
 
 use common::fake_hub::{FakeHub, Faults, RepoFault};
-use common::{Fixture, Model, audit_all, model, pedigree, repo_root};
+use common::{Fixture, Model, audit_all, audit_with_config, model, pedigree, repo_root};
+
+/// These tests are about licence files; notices have their own test at the end.
+fn audit_files(f: &Fixture) -> common::Run {
+    audit_with_config(f, "severity:\n  notice-missing: off\n")
+}
 
 fn spdx_text(id: &str) -> String {
     spdx::license_id(id).unwrap().text().to_string()
@@ -53,7 +58,7 @@ fn a_copy_of_the_ancestors_licence_is_recognised_by_its_title() {
         "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
     ));
     f.add(model("a/linked", "license: llama2\nlicense_link: https://ai.meta.com/llama/license/\nbase_model: meta-llama/Llama-2-7b-hf\n"));
-    let run = audit_all(&f);
+    let run = audit_files(&f);
     assert!(
         run.rules_of("a/with-copy").is_empty(),
         "{:?}",
@@ -101,7 +106,7 @@ fn spdx_texts_are_detected_and_compared_with_the_card() {
     ));
     write(&f, "org/llama-with-code/LICENSE", LLAMA2_TITLE);
     write(&f, "org/llama-with-code/LICENSE-CODE", &spdx_text("MIT"));
-    let run = audit_all(&f);
+    let run = audit_files(&f);
     assert!(run.rules_of("org/mit-base").is_empty(), "{}", run.stdout);
     assert_eq!(
         run.rules_of("org/says-apache"),
@@ -136,7 +141,7 @@ fn unrecognised_and_missing_files_are_undecidable_not_guessed() {
         "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
         &["LICENSE"],
     ));
-    let run = audit_all(&f);
+    let run = audit_files(&f);
     assert_eq!(run.rules_of("a/odd-text"), vec!["license-undecidable"]);
     assert!(
         run.stdout.contains("not recognisably `llama2`"),
@@ -264,5 +269,57 @@ fn the_confidence_threshold_is_configurable() {
         bad.stderr.contains("line 2") && bad.stderr.contains("between 0 and 1"),
         "{}",
         bad.stderr
+    );
+}
+
+const LLAMA2_NOTICE: &str = "Llama 2 is licensed under the LLAMA 2 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.";
+
+#[test]
+fn required_notices_are_looked_for_in_the_card_and_notice_files() {
+    let f = Fixture::new();
+    llama_family(&f);
+    let base = "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    f.add(with_files("a/with-notice", base, &["NOTICE"]));
+    // Another copy of the notice: "(c)" for "©", other case, a line break.
+    write(
+        &f,
+        "a/with-notice/NOTICE",
+        "llama 2 is licensed under the LLAMA 2 Community License,\nCopyright (c) Meta Platforms, Inc. All Rights Reserved\n",
+    );
+    f.add(model("a/without", base));
+    f.add(with_files("a/notice-not-mirrored", base, &["NOTICE"]));
+    f.add_raw(
+        "a/in-card",
+        Some(&format!("---\n{base}---\n# In card\n\n{LLAMA2_NOTICE}\n")),
+        &[],
+        &[],
+    );
+    // Llama 3.1 also asks for "Built with Llama" on display.
+    f.add(model("meta-llama/Llama-3.1-8B", "license: llama3.1\n"));
+    let notice31 = "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.";
+    f.add_raw("a/Llama-31-quiet", Some(&format!("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\nlicense_link: x\n---\n{notice31}\n")), &[], &[]);
+    f.add_raw("a/Llama-31-built", Some(&format!("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\nlicense_link: x\n---\n{notice31}\n\nBuilt with Llama.\n")), &[], &[]);
+    let run = audit_all(&f);
+    assert!(
+        run.rules_of("a/with-notice").is_empty(),
+        "{:?}",
+        run.rules_of("a/with-notice")
+    );
+    assert!(
+        run.rules_of("a/in-card").is_empty(),
+        "{:?}",
+        run.rules_of("a/in-card")
+    );
+    assert_eq!(run.rules_of("a/without"), vec!["notice-missing"]);
+    assert_eq!(
+        run.rules_of("a/notice-not-mirrored"),
+        vec!["license-undecidable"]
+    );
+    assert_eq!(run.rules_of("a/Llama-31-quiet"), vec!["notice-missing"]);
+    assert!(run.stdout.contains("Built with Llama"));
+    assert!(
+        run.rules_of("a/Llama-31-built").is_empty(),
+        "{:?}",
+        run.rules_of("a/Llama-31-built")
     );
 }

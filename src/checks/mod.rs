@@ -7,6 +7,7 @@ mod license;
 mod lineage;
 mod merge;
 mod naming;
+mod notices;
 mod policy;
 mod verdict;
 
@@ -101,6 +102,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     merge::check(ctx, &subject, &mut out);
     naming::check(ctx, &subject, &mut out);
     files::check(ctx, &subject, &mut out);
+    notices::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }

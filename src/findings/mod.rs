@@ -70,6 +70,7 @@ rules! {
     NamingObligation => "naming-obligation",
     LicenseFileMismatch => "license-file-mismatch",
     AgreementCopyMissing => "agreement-copy-missing",
+    NoticeMissing => "notice-missing",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",
     WaiverExpired => "waiver-expired",

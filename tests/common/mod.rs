@@ -51,6 +51,16 @@ impl Fixture {
         self.add_raw(m.id, Some(&card), m.files, m.tags)
     }
 
+    /// Writes a model whose card has this front matter and Markdown body.
+    pub fn add_card(&self, id: &str, front_matter: &str, body: &str) -> &Self {
+        self.add_raw(
+            id,
+            Some(&format!("---\n{front_matter}---\n{body}\n")),
+            &[],
+            &[],
+        )
+    }
+
     /// Writes a model with a card given verbatim (or none).
     pub fn add_raw(
         &self,
@@ -194,14 +204,25 @@ pub fn audit_all(fixture: &Fixture) -> Run {
     audit_all_with(fixture, &[])
 }
 
-/// `audit_all` with `agreement-copy-missing` turned off (through a real config file): the rule
-/// tests judge one rule at a time, and fixture repos carry no licence files. Copies are tested in
-/// tests/files.rs.
+/// `audit_all` with the repo-content rules (`agreement-copy-missing`, `notice-missing`) turned
+/// off through a real config file: the rule tests judge one rule at a time, and fixture repos
+/// carry no licence files. Content rules are tested in tests/files.rs.
 pub fn audit_focused(fixture: &Fixture) -> Run {
+    audit_with_config(
+        fixture,
+        "severity:\n  agreement-copy-missing: off\n  notice-missing: off\n",
+    )
+}
+
+/// `audit_all` with a `.pedigree.yml` of this text (written as focused.yml in the fixture).
+pub fn audit_with_config(fixture: &Fixture, config_text: &str) -> Run {
     let config = fixture.path().join("focused.yml");
-    std::fs::write(&config, "severity:\n  agreement-copy-missing: off\n").unwrap();
+    std::fs::write(&config, config_text).unwrap();
     audit_all_with(fixture, &["--config", config.to_str().unwrap()])
 }
+
+/// The Notice sentence the Llama 2 agreement requires (§1.b.iii), for fixtures that comply.
+pub const LLAMA2_NOTICE: &str = "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.";
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
