@@ -8,6 +8,7 @@ use crate::license::{Catalogue, Terms};
 use crate::lineage::{Lineage, LineageBuilder, NodeState};
 use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
 use crate::source::Source;
+use petgraph::graph::NodeIndex;
 use std::collections::HashSet;
 
 /// The default cap on generations walked above a model.
@@ -42,8 +43,15 @@ pub fn today() -> jiff::civil::Date {
         .date()
 }
 
+/// The models of a run, read: the lineage, and which of its models are under audit.
+pub struct Walked {
+    pub lineage: Lineage,
+    pub audited: HashSet<NodeIndex>,
+}
+
 impl Auditor<'_> {
-    pub async fn run(&self, target: &Target) -> Result<Report> {
+    /// Reads everything a target needs: its models, their ancestors, their licence files.
+    pub async fn walk(&self, target: &Target) -> Result<Walked> {
         let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth);
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
@@ -83,6 +91,11 @@ impl Auditor<'_> {
             .filter_map(|id| lineage.find(id))
             .filter(|&n| lineage.node(n).model().is_some())
             .collect();
+        Ok(Walked { lineage, audited })
+    }
+
+    pub async fn run(&self, target: &Target) -> Result<Report> {
+        let Walked { lineage, audited } = self.walk(target).await?;
         let cycles = lineage.cycles();
         let ctx = Context {
             lineage: &lineage,

@@ -18,6 +18,8 @@ pub mod license;
 pub mod lineage;
 pub mod notify;
 pub mod report;
+pub mod similarity;
 pub mod source;
+pub mod stats;
 
 pub use error::{Error, Result};

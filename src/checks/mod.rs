@@ -2,6 +2,7 @@
 //! everything they need is in the [`Lineage`] already.
 
 mod card;
+mod copied;
 mod files;
 mod license;
 mod lineage;
@@ -11,6 +12,7 @@ mod notices;
 mod policy;
 mod verdict;
 
+pub use copied::{STRIKING_SIMILARITY, restrictiveness};
 pub use policy::LicensePolicy;
 pub use verdict::{Judging, Reason, Verdict, judge};
 
@@ -103,6 +105,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     naming::check(ctx, &subject, &mut out);
     files::check(ctx, &subject, &mut out);
     notices::check(ctx, &subject, &mut out);
+    copied::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }

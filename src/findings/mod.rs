@@ -71,6 +71,7 @@ rules! {
     LicenseFileMismatch => "license-file-mismatch",
     AgreementCopyMissing => "agreement-copy-missing",
     NoticeMissing => "notice-missing",
+    CardCopiedLicenseChanged => "card-copied-license-changed",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",
     WaiverExpired => "waiver-expired",

@@ -32,6 +32,9 @@ pub struct Model {
     pub renamed_to: Option<String>,
     /// Licence material read from the repo (models under audit only).
     pub files: Vec<RepoFile>,
+    /// The card body's shingles, computed on first use (an ancestor's card is compared with
+    /// every descendant's).
+    shingles: std::sync::OnceLock<crate::similarity::Shingles>,
 }
 
 impl Model {
@@ -62,7 +65,14 @@ impl Model {
             bad_relation,
             renamed_to,
             files: Vec::new(),
+            shingles: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The shingles of the card's Markdown body.
+    pub fn shingles(&self) -> &crate::similarity::Shingles {
+        self.shingles
+            .get_or_init(|| crate::similarity::Shingles::of(&self.card.body))
     }
 
     /// The part of the id after the owner: the name a naming obligation applies to.
@@ -118,6 +128,11 @@ pub struct Lineage {
 impl Lineage {
     pub fn node(&self, index: NodeIndex) -> &Node {
         &self.graph[index]
+    }
+
+    /// The node, if the index belongs to this lineage.
+    pub fn node_checked(&self, index: NodeIndex) -> Option<&Node> {
+        self.graph.node_weight(index)
     }
 
     pub fn find(&self, id: &str) -> Option<NodeIndex> {

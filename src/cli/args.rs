@@ -1,0 +1,237 @@
+//! The command line's shape: subcommands and options (clap derive).
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pedigree::audit::DEFAULT_MAX_DEPTH;
+use pedigree::findings::Severity;
+use pedigree::source::hub::{self, HubClient, HubOptions};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "pedigree",
+    version,
+    about = "Licence-compliance auditor for models on the Hugging Face Hub"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Audit one model (a Hub id, or a local model directory) against all of its ancestors.
+    Audit {
+        /// `owner/name`, or a directory holding a model repo (README.md and files).
+        target: String,
+        #[command(flatten)]
+        opts: AuditOpts,
+    },
+    /// Audit every descendant of the ROOTs, each against all of its ancestors.
+    Family {
+        /// The families' root models, `owner/name`.
+        #[arg(required_unless_present = "all")]
+        roots: Vec<String>,
+        /// Audit every model the mirror holds instead.
+        #[arg(long, conflicts_with = "roots")]
+        all: bool,
+        #[command(flatten)]
+        opts: AuditOpts,
+    },
+    /// List the rules Pedigree reports (or, with --licenses, the licence catalogue).
+    Rules {
+        #[arg(long)]
+        licenses: bool,
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Explain a rule (e.g. `license-drift`) or a licence (e.g. `llama2`).
+    Explain {
+        id: String,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct AuditOpts {
+    /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
+    #[arg(long, value_name = "DIR", env = "PEDIGREE_MIRROR")]
+    pub(crate) mirror: Option<PathBuf>,
+    /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) rules: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Also write the same report in another format to a file (repeatable), e.g.
+    /// `--also json=report.json --also sarif=pedigree.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_also)]
+    pub(crate) also: Vec<(Format, PathBuf)>,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub(crate) fail_on: FailOn,
+    /// A `.pedigree.yml` (default: the one in the audited directory, else the current one).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// How many generations above a model to walk at most.
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
+    pub(crate) max_depth: usize,
+    #[command(flatten)]
+    pub(crate) hub: HubArgs,
+    #[command(flatten)]
+    pub(crate) notify: NotifyArgs,
+}
+
+/// Delivering the report to people.
+#[derive(Args)]
+pub(crate) struct NotifyArgs {
+    /// Deliver the report: `github` keeps a sticky comment on the pull request (or, for
+    /// `family`, one tracking issue per run's families) up to date. Needs GITHUB_TOKEN.
+    #[arg(long, value_enum, value_name = "WHERE")]
+    pub(crate) notify: Vec<Notify>,
+    /// The pull request to comment on (default: the one the GitHub Actions event is about).
+    #[arg(long, value_name = "NUMBER")]
+    pub(crate) pr: Option<u64>,
+    /// The GitHub repository, `owner/name`.
+    #[arg(long, value_name = "OWNER/NAME", env = "GITHUB_REPOSITORY")]
+    pub(crate) github_repository: Option<String>,
+    /// The GitHub REST API root.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub(crate) github_api: String,
+    /// The findings of the last run, for `--notify email`: read, compared, and replaced after a
+    /// successful send (a failed send leaves it as it was).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Really post Hub discussions (without it, `--notify hub` prints what it would post).
+    #[arg(long)]
+    pub(crate) post: bool,
+    /// Seconds between two posts to the Hub, at least.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub(crate) post_interval: f64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Notify {
+    /// A sticky pull-request comment, or a family's tracking issue.
+    Github,
+    /// A discussion on each Hub model with error findings (a dry run without --post).
+    Hub,
+    /// An email digest of what is new, resolved and still open since `--baseline`.
+    Email,
+}
+
+/// Reading from the Hub (used when no --mirror is given).
+#[derive(Args)]
+pub(crate) struct HubArgs {
+    /// The Hub's base URL.
+    #[arg(long, value_name = "URL", env = "HF_ENDPOINT", default_value = hub::DEFAULT_ENDPOINT)]
+    pub(crate) endpoint: String,
+    /// A file holding the Hub token (default: HF_TOKEN, else ~/.cache/huggingface/token).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) token_file: Option<PathBuf>,
+    /// Hub requests in flight at most.
+    #[arg(long, default_value_t = hub::DEFAULT_CONCURRENCY)]
+    pub(crate) concurrency: usize,
+    /// Seconds the whole run may take; requests after that fail and the audit reports what it has.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    pub(crate) timeout: u64,
+    /// Seconds one request may take, retries included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub(crate) request_timeout: u64,
+    /// The HTTP cache directory (default: the platform cache directory).
+    #[arg(long, value_name = "DIR", env = "PEDIGREE_CACHE_DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Do not read or write the HTTP cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Audit the named model at this revision (branch, tag or commit) instead of `main`.
+    #[arg(long, value_name = "REV")]
+    pub(crate) revision: Option<String>,
+}
+
+impl HubArgs {
+    /// `pinned`: the model `--revision` applies to.
+    pub(crate) fn client(&self, pinned: Option<&str>) -> Result<HubClient> {
+        let token = hub::discover_token(self.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+        let cache_dir = if self.no_cache {
+            None
+        } else {
+            self.cache_dir.clone().or_else(hub::default_cache_dir)
+        };
+        let options = HubOptions {
+            token,
+            concurrency: self.concurrency,
+            deadline: Some(
+                tokio::time::Instant::now() + std::time::Duration::from_secs(self.timeout),
+            ),
+            cache_dir,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            revisions: match (pinned, &self.revision) {
+                (Some(id), Some(rev)) => [(id.to_string(), rev.clone())].into(),
+                _ => Default::default(),
+            },
+            ..HubOptions::new(self.endpoint.clone())
+        };
+        HubClient::new(options).map_err(anyhow::Error::msg)
+    }
+}
+
+pub(crate) fn parse_also(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or("expected FORMAT=FILE, e.g. sarif=pedigree.sarif")?;
+    let format =
+        Format::from_str(format, true).map_err(|_| format!("unknown format `{format}`"))?;
+    if file.is_empty() {
+        return Err("the file name is empty".into());
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
+/// How `rules` lists.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+    /// GitHub Actions annotations (and a job summary when GITHUB_STEP_SUMMARY is set).
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// The Markdown report a summary or comment shows.
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub(crate) fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}

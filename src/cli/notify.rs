@@ -1,0 +1,182 @@
+//! Wiring the notifiers: each takes the report (and what a renderer made of it) and delivers it.
+
+use super::args::{AuditOpts, NotifyArgs};
+use anyhow::{Context as _, Result, bail};
+use pedigree::audit::Target;
+use pedigree::config::Config;
+use pedigree::findings::baseline::Baseline;
+use pedigree::findings::{RuleDocs, Severity};
+use pedigree::notify::Posted;
+use pedigree::notify::email::send_digest;
+use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
+use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
+use pedigree::report::{Report, render_digest, render_discussion, render_markdown};
+use pedigree::source::hub;
+use pedigree::source::valid_model_id;
+use std::path::Path;
+
+/// The Markdown report, as a sticky pull-request comment or a family's tracking issue.
+pub(crate) fn notify_github(
+    runtime: &tokio::runtime::Runtime,
+    report: &Report,
+    target: &Target,
+    args: &NotifyArgs,
+) -> Result<()> {
+    let token = std::env::var("GITHUB_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .context("--notify github needs GITHUB_TOKEN")?;
+    let repository = args
+        .github_repository
+        .as_deref()
+        .context("--notify github needs GITHUB_REPOSITORY (owner/name)")?;
+    let mut body = Vec::new();
+    render_markdown(report, &mut body)?;
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let _guard = runtime.enter();
+    let github = GithubNotifier::new(&args.github_api, &token, repository)?;
+    let (place, posted) = match target {
+        Target::Family(roots) => {
+            let family = roots.join(", ");
+            let title = format!("License compliance: {family}");
+            (
+                format!("tracking issue for {family}"),
+                runtime.block_on(github.tracking_issue(&family, &title, &body))?,
+            )
+        }
+        _ => {
+            let pr = args.pr.or_else(pull_request_from_env).context(
+                "--notify github outside a pull request: pass --pr NUMBER (or run `family` for a tracking issue)",
+            )?;
+            (
+                format!("comment on pull request #{pr}"),
+                runtime.block_on(github.sticky_comment(pr, &body))?,
+            )
+        }
+    };
+    let what = match posted {
+        Posted::Created => "created",
+        Posted::Updated => "updated",
+        Posted::Unchanged => "unchanged, nothing posted",
+    };
+    eprintln!("pedigree: GitHub {place}: {what}");
+    Ok(())
+}
+
+/// A Hub discussion on every audited Hub model with error findings: opened once, commented on
+/// when its findings change, left alone otherwise. A dry run unless `--post`.
+pub(crate) fn notify_hub(
+    runtime: &tokio::runtime::Runtime,
+    report: &Report,
+    docs: &RuleDocs,
+    opts: &AuditOpts,
+    local: Option<&str>,
+) -> Result<()> {
+    let args = &opts.notify;
+    let token = hub::discover_token(opts.hub.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+    if args.post && token.is_none() {
+        bail!(
+            "--notify hub --post needs a Hub token (HF_TOKEN, --token-file or ~/.cache/huggingface/token)"
+        );
+    }
+    let interval = std::time::Duration::from_secs_f64(args.post_interval.max(0.0));
+    let _guard = runtime.enter();
+    let hub = HubDiscussions::new(&opts.hub.endpoint, token.as_ref(), interval)?;
+    let mut failed = 0;
+    let audited = report
+        .models
+        .iter()
+        .filter(|m| m.role == pedigree::report::Role::Audited);
+    for model in audited.filter(|m| Some(m.id.as_str()) != local && valid_model_id(&m.id)) {
+        let Some((title, body)) = render_discussion(report, docs, &model.id) else {
+            continue;
+        };
+        let fingerprints: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.model == model.id && f.severity == Severity::Error)
+            .map(|f| f.fingerprint.clone())
+            .collect();
+        let outcome = runtime.block_on(async {
+            let plan = hub.plan(&model.id, &fingerprints).await?;
+            if !args.post {
+                return Ok::<_, HubPostError>((plan, None));
+            }
+            let posted = hub
+                .post(&model.id, &plan, &title, &body, &fingerprints)
+                .await?;
+            Ok((plan, Some(posted)))
+        });
+        match outcome {
+            Ok((Plan::Nothing, _)) => eprintln!(
+                "pedigree: {}: the Hub discussion already reports these findings; nothing to post",
+                model.id
+            ),
+            Ok((plan, None)) => {
+                let what = match plan {
+                    Plan::Comment(num) => format!("comment on discussion #{num}"),
+                    _ => format!("open a discussion \"{title}\""),
+                };
+                eprintln!(
+                    "pedigree: dry run: would {what} on {} (post with --post):\n{}\n",
+                    model.id,
+                    indent(&body)
+                );
+            }
+            Ok((_, Some(posted))) => {
+                let what = match posted {
+                    Posted::Created => "opened a discussion",
+                    Posted::Updated => "commented on its discussion",
+                    Posted::Unchanged => "nothing new",
+                };
+                eprintln!("pedigree: {}: {what}", model.id);
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("pedigree: {}: {e}", model.id);
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} Hub discussion(s) could not be read or posted; the others were");
+    }
+    Ok(())
+}
+
+/// The digest of what changed since the baseline; nothing is sent when nothing changed, and the
+/// baseline moves on only once the message is accepted.
+pub(crate) fn notify_email(
+    report: &Report,
+    config: &Config,
+    baseline: Option<&Path>,
+) -> Result<()> {
+    let before = match baseline {
+        Some(path) => Baseline::load(path)?,
+        None => Baseline::default(),
+    };
+    let changes = before.compare(&report.findings);
+    if baseline.is_some() && !changes.is_news() {
+        eprintln!("pedigree: nothing new or resolved since the baseline; no email sent");
+        return Ok(());
+    }
+    let settings = config
+        .email
+        .settings()
+        .map_err(|e| anyhow::anyhow!("--notify email: {e}"))?;
+    send_digest(&settings, &render_digest(report, &changes))?;
+    eprintln!(
+        "pedigree: email digest sent to {} recipient(s)",
+        settings.to.len()
+    );
+    if let Some(path) = baseline {
+        Baseline::of(&report.findings).save(path)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

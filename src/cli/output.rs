@@ -1,0 +1,131 @@
+//! Writing reports and listings to the terminal or files.
+
+use super::args::{Format, ListFormat};
+use anyhow::{Context as _, Result, bail};
+use pedigree::findings::{Rule, RuleDocs};
+use pedigree::license::Catalogue;
+use pedigree::report::{
+    Report, render_github, render_human, render_json, render_markdown, render_sarif,
+};
+use std::io::Write;
+use std::path::Path;
+
+pub(crate) fn write_report(
+    report: &Report,
+    docs: &RuleDocs,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let render = |out: &mut dyn Write, color: bool| -> std::io::Result<()> {
+        match format {
+            Format::Human => render_human(report, out, color),
+            Format::Json => render_json(report, out),
+            Format::Github => render_github(report, out),
+            Format::Sarif => render_sarif(report, docs, out),
+            Format::Markdown => render_markdown(report, out),
+        }?;
+        out.flush()
+    };
+    if let Some(path) = output {
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("--output {}", path.display()))?,
+        );
+        render(&mut file, false).with_context(|| format!("--output {}", path.display()))?;
+        return Ok(());
+    }
+    let stdout = std::io::stdout();
+    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    match render(&mut stdout.lock(), color) {
+        // The reader went away (`pedigree ... | head`): nothing left to say to it.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub(crate) fn list_rules(
+    catalogue: &Catalogue,
+    docs: &RuleDocs,
+    licenses: bool,
+    format: ListFormat,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match (licenses, format) {
+        (false, ListFormat::Human) => {
+            for doc in docs.iter() {
+                writeln!(
+                    out,
+                    "{:<22} {:<8} {}",
+                    doc.id,
+                    doc.severity.as_str(),
+                    doc.summary
+                )?;
+            }
+        }
+        (false, ListFormat::Json) => {
+            serde_json::to_writer_pretty(&mut out, &docs.iter().collect::<Vec<_>>())?;
+            writeln!(out)?;
+        }
+        (true, ListFormat::Human) => {
+            for (_, e) in catalogue.iter() {
+                writeln!(out, "{:<38} {:<14} {}", e.id, e.class.as_str(), e.name)?;
+            }
+        }
+        (true, ListFormat::Json) => {
+            let list: Vec<_> = catalogue
+                .iter()
+                .map(|(_, e)| serde_json::json!({"id": e.id, "spdx": e.spdx, "name": e.name, "class": e.class.as_str(), "url": e.url}))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if let Some(rule) = Rule::from_id(id) {
+        let doc = docs.get(rule);
+        writeln!(
+            out,
+            "{} ({} by default)\n\n{}\n\n{}\nSource: {}",
+            doc.id,
+            doc.severity,
+            doc.summary,
+            doc.explain.trim_end(),
+            doc.source
+        )?;
+        return Ok(());
+    }
+    if let Some(lid) = catalogue.by_name(id) {
+        let e = catalogue.get(lid);
+        writeln!(
+            out,
+            "{} — {}\nSPDX: {}\nclass: {}\ntext: {}",
+            e.id, e.name, e.spdx, e.class, e.url
+        )?;
+        if !e.commercial_use {
+            writeln!(out, "commercial use: not allowed")?;
+        }
+        if let Some(set) = &e.use_restrictions {
+            writeln!(out, "use restrictions: {set}")?;
+        }
+        writeln!(out, "\nWhat it asks of derivatives:")?;
+        if e.obligations.is_empty() {
+            writeln!(out, "  nothing")?;
+        }
+        for ob in &e.obligations {
+            writeln!(
+                out,
+                "  - {} [{}, {}]",
+                ob.summary.trim(),
+                ob.clause.section,
+                ob.clause.url
+            )?;
+        }
+        return Ok(());
+    }
+    bail!(
+        "`{id}` is neither a rule nor a licence id (see `pedigree rules` and `pedigree rules --licenses`)"
+    )
+}
