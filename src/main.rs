@@ -5,14 +5,14 @@ mod cli;
 
 use anyhow::{Context as _, Result};
 use clap::Parser;
-use cli::args::{AuditOpts, Cli, Command, Format, Notify};
+use cli::args::{AuditOpts, Cli, Command, Format, Notify, SourceArgs, StatsFormat};
 use cli::notify::{notify_email, notify_github, notify_hub};
 use cli::output::{explain, list_rules, write_report};
 use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
-use pedigree::report::render_markdown;
+use pedigree::report::{render_markdown, render_stats_csv, render_stats_human};
 use pedigree::source::{LocalRepo, Mirror, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -74,6 +74,20 @@ fn run(cli: Cli) -> Result<u8> {
             },
             opts,
         ),
+        Command::Stats {
+            roots,
+            all,
+            source,
+            format,
+        } => stats(
+            if all {
+                Request::All
+            } else {
+                Request::Family(roots)
+            },
+            &source,
+            format,
+        ),
         Command::Rules {
             licenses,
             format,
@@ -98,15 +112,41 @@ enum Request {
     All,
 }
 
-fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
-    let (catalogue, docs) = catalogue(opts.rules.as_deref())?;
+/// Everything a run reads from: the rules, the models (a mirror, the Hub, or a local repo in
+/// front of either), and the configuration.
+struct Opened {
+    catalogue: Catalogue,
+    docs: RuleDocs,
+    config: Config,
+    source: Arc<dyn Source>,
+    target: Target,
+    /// The local repo's id, when `audit` was given a directory.
+    local: Option<String>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Opened {
+    fn auditor(&self, max_depth: usize) -> Auditor<'_> {
+        Auditor {
+            source: self.source.as_ref(),
+            catalogue: &self.catalogue,
+            docs: &self.docs,
+            config: &self.config,
+            max_depth,
+            today: today(),
+        }
+    }
+}
+
+fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
+    let (catalogue, docs) = catalogue(args.rules.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
     // Models come from a mirror when one is given, else from the Hub. The client is built inside
     // the runtime, whose clock the deadline is measured on.
-    let models: Arc<dyn Source> = match &opts.mirror {
+    let models: Arc<dyn Source> = match &args.mirror {
         Some(dir) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
         None => {
             let _guard = runtime.enter();
@@ -114,7 +154,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
                 Request::Model(id) => Some(id.as_str()),
                 _ => None,
             };
-            Arc::new(opts.hub.client(pinned)?)
+            Arc::new(args.hub.client(pinned)?)
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).
@@ -132,13 +172,51 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         Request::Family(roots) => (models, Target::Family(roots), PathBuf::from(".")),
         Request::All => (models, Target::All, PathBuf::from(".")),
     };
-    let config = Config::discover(opts.config.as_deref(), &config_dir, &catalogue)?;
+    let config = Config::discover(args.config.as_deref(), &config_dir, &catalogue)?;
+    Ok(Opened {
+        catalogue,
+        docs,
+        config,
+        source,
+        target,
+        local,
+        runtime,
+    })
+}
+
+fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
+    let opened = open(request, args)?;
+    let auditor = opened.auditor(args.max_depth);
+    let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
+    let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
+    let mut out = std::io::stdout().lock();
+    match format {
+        StatsFormat::Human => render_stats_human(&stats, &mut out)?,
+        StatsFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &stats)?;
+            writeln!(out)?;
+        }
+        StatsFormat::Csv => render_stats_csv(&stats, &mut out)?,
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
+    let Opened {
+        catalogue,
+        docs,
+        config,
+        source,
+        target,
+        local,
+        runtime,
+    } = open(request, &opts.source)?;
     let auditor = Auditor {
         source: source.as_ref(),
         catalogue: &catalogue,
         docs: &docs,
         config: &config,
-        max_depth: opts.max_depth,
+        max_depth: opts.source.max_depth,
         today: today(),
     };
     let report = runtime.block_on(auditor.run(&target))?;

@@ -24,6 +24,10 @@ pub struct Distribution {
     pub median: f64,
     /// The 0th, 10th, ... 100th percentiles.
     pub deciles: Vec<f64>,
+    /// The 90th, 95th and 99th percentiles: card similarity is mostly zero, and the tail matters.
+    pub upper: Vec<f64>,
+    /// Pairs that share at least one passage.
+    pub nonzero: usize,
     /// Pairs at or above the striking-similarity threshold.
     pub striking: usize,
 }
@@ -40,6 +44,8 @@ impl Distribution {
             mean: values.iter().sum::<f64>() / values.len() as f64,
             median: at(0.5),
             deciles: (0..=10).map(|d| at(f64::from(d) / 10.0)).collect(),
+            upper: [0.90, 0.95, 0.99].iter().map(|q| at(*q)).collect(),
+            nonzero: values.iter().filter(|v| **v > 0.0).count(),
             striking: values.iter().filter(|v| **v >= STRIKING_SIMILARITY).count(),
         }
     }

@@ -180,3 +180,23 @@ fn alias_bombs_are_refused() {
         card.problems
     );
 }
+
+#[test]
+fn blank_lines_before_the_front_matter_are_allowed_as_on_the_hub() {
+    let card = Card::parse("\n  \n---\nlicense: mit\nbase_model: a/b\n---\n# Body\n");
+    assert!(card.problems.is_empty(), "{:?}", card.problems);
+    assert_eq!(card.meta.license, Some(OneOrMany::One("mit".into())));
+    assert_eq!(card.line_of("license"), Some(4));
+    assert_eq!(card.line_of("base_model"), Some(5));
+    let broken = Card::parse("\n---\nlicense: [mit\n---\n");
+    // The list opens on README.md line 3 (the blank line counts); the parser notices by line 4.
+    let line = broken.problems[0].line.unwrap();
+    assert!((3..=4).contains(&line), "line {line}");
+    // Text before the fence means no front matter at all.
+    assert!(
+        Card::parse("# Title\n---\nlicense: mit\n---\n")
+            .meta
+            .license
+            .is_none()
+    );
+}

@@ -17,29 +17,43 @@ fn is_fence(line: &str) -> bool {
     line.trim_end() == "---"
 }
 
-/// Splits README.md text. Accepts a UTF-8 BOM and CRLF line ends, as the Hub does.
+/// Splits README.md text. Accepts a UTF-8 BOM, CRLF line ends and blank lines before the opening
+/// `---`, as the Hub does (real cards start with an empty line more often than one would think).
 pub fn split(text: &str) -> FrontMatter<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.split_inclusive('\n');
     let no_front_matter = FrontMatter {
         yaml: None,
         first_line: 2,
         body: text,
         problems: Vec::new(),
     };
-    match lines.next() {
-        Some(first) if is_fence(first) => {}
-        _ => return no_front_matter,
+    // Skip blank lines; the first other line must be the opening fence.
+    let mut offset = 0;
+    let mut fence_line = 1;
+    loop {
+        let rest = &text[offset..];
+        let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..line_len];
+        if line.trim().is_empty() && line_len > 0 && line.ends_with('\n') {
+            offset += line_len;
+            fence_line += 1;
+            continue;
+        }
+        if !is_fence(line) {
+            return no_front_matter;
+        }
+        offset += line_len;
+        break;
     }
-    let mut offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let start = offset;
-    for line in lines {
+    let first_line = fence_line + 1;
+    for line in text[start..].split_inclusive('\n') {
         if is_fence(line) || line.trim_end() == "..." {
             let yaml = text[start..offset].replace("\r\n", "\n");
             let body = &text[offset + line.len()..];
             return FrontMatter {
                 yaml: Some(yaml),
-                first_line: 2,
+                first_line,
                 body,
                 problems: Vec::new(),
             };
@@ -48,12 +62,13 @@ pub fn split(text: &str) -> FrontMatter<'_> {
     }
     FrontMatter {
         yaml: None,
-        first_line: 2,
+        first_line,
         body: text,
         problems: vec![CardProblem {
-            message: "front matter opened with `---` on line 1 is never closed; the Hub reads no metadata from this card"
-                .to_string(),
-            line: Some(1),
+            message: format!(
+                "front matter opened with `---` on line {fence_line} is never closed; the Hub reads no metadata from this card"
+            ),
+            line: Some(fence_line),
         }],
     }
 }

@@ -38,6 +38,19 @@ pub(crate) enum Command {
         #[command(flatten)]
         opts: AuditOpts,
     },
+    /// Family statistics: licence transitions, drift, card similarity, card length by depth.
+    Stats {
+        /// The families' root models, `owner/name`.
+        #[arg(required_unless_present = "all")]
+        roots: Vec<String>,
+        /// Every model the mirror holds, by family.
+        #[arg(long, conflicts_with = "roots")]
+        all: bool,
+        #[command(flatten)]
+        source: SourceArgs,
+        #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
+        format: StatsFormat,
+    },
     /// List the rules Pedigree reports (or, with --licenses, the licence catalogue).
     Rules {
         #[arg(long)]
@@ -57,12 +70,8 @@ pub(crate) enum Command {
 
 #[derive(Args)]
 pub(crate) struct AuditOpts {
-    /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
-    #[arg(long, value_name = "DIR", env = "PEDIGREE_MIRROR")]
-    pub(crate) mirror: Option<PathBuf>,
-    /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) rules: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) source: SourceArgs,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
     /// Write the report to this file instead of standard output.
@@ -75,6 +84,19 @@ pub(crate) struct AuditOpts {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub(crate) fail_on: FailOn,
+    #[command(flatten)]
+    pub(crate) notify: NotifyArgs,
+}
+
+/// Where models and rules come from: shared by `audit`, `family` and `stats`.
+#[derive(Args)]
+pub(crate) struct SourceArgs {
+    /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
+    #[arg(long, value_name = "DIR", env = "PEDIGREE_MIRROR")]
+    pub(crate) mirror: Option<PathBuf>,
+    /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) rules: Option<PathBuf>,
     /// A `.pedigree.yml` (default: the one in the audited directory, else the current one).
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
@@ -83,8 +105,14 @@ pub(crate) struct AuditOpts {
     pub(crate) max_depth: usize,
     #[command(flatten)]
     pub(crate) hub: HubArgs,
-    #[command(flatten)]
-    pub(crate) notify: NotifyArgs,
+}
+
+/// How `stats` prints.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsFormat {
+    Human,
+    Json,
+    Csv,
 }
 
 /// Delivering the report to people.

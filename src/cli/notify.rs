@@ -73,7 +73,8 @@ pub(crate) fn notify_hub(
     local: Option<&str>,
 ) -> Result<()> {
     let args = &opts.notify;
-    let token = hub::discover_token(opts.hub.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+    let token =
+        hub::discover_token(opts.source.hub.token_file.as_deref()).map_err(anyhow::Error::msg)?;
     if args.post && token.is_none() {
         bail!(
             "--notify hub --post needs a Hub token (HF_TOKEN, --token-file or ~/.cache/huggingface/token)"
@@ -81,7 +82,7 @@ pub(crate) fn notify_hub(
     }
     let interval = std::time::Duration::from_secs_f64(args.post_interval.max(0.0));
     let _guard = runtime.enter();
-    let hub = HubDiscussions::new(&opts.hub.endpoint, token.as_ref(), interval)?;
+    let hub = HubDiscussions::new(&opts.source.hub.endpoint, token.as_ref(), interval)?;
     let mut failed = 0;
     let audited = report
         .models

@@ -7,6 +7,7 @@ mod human;
 mod markdown;
 mod mermaid;
 mod sarif;
+mod stats;
 
 pub use digest::{Digest, render_digest};
 pub use discussion::render_discussion;
@@ -14,6 +15,7 @@ pub use github::render_github;
 pub use human::render_human;
 pub use markdown::render_markdown;
 pub use sarif::render_sarif;
+pub use stats::{render_stats_csv, render_stats_human};
 
 use crate::card::OneOrMany;
 use crate::findings::{Finding, Severity};
