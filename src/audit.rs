@@ -1,6 +1,6 @@
 //! One audit run: source → lineage → checks → sink → report.
 
-use crate::checks::{self, Context};
+use crate::checks::{self, Context, ParentFinder};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{RuleDocs, Sink};
@@ -97,6 +97,7 @@ impl Auditor<'_> {
     pub async fn run(&self, target: &Target) -> Result<Report> {
         let Walked { lineage, audited } = self.walk(target).await?;
         let cycles = lineage.cycles();
+        let finder = ParentFinder::build(&lineage);
         let ctx = Context {
             lineage: &lineage,
             catalogue: self.catalogue,
@@ -104,6 +105,7 @@ impl Auditor<'_> {
             audited: &audited,
             cycles: &cycles,
             confidence_threshold: self.config.confidence_threshold,
+            parent_finder: Some(&finder),
         };
         let mut sink = Sink::new(self.docs, self.config, self.today);
         let mut order: Vec<_> = audited.iter().copied().collect();

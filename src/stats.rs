@@ -76,6 +76,8 @@ pub struct Stats {
     pub families: Vec<FamilyStats>,
     /// All families together.
     pub total: FamilyStats,
+    /// How well `undeclared-parent` finds hidden parents: each declared `base_model` hidden in turn.
+    pub undeclared_parent_recovery: crate::checks::Recovery,
 }
 
 fn licence_label(terms: &Terms, catalogue: &Catalogue) -> String {
@@ -135,10 +137,13 @@ pub fn compute(lineage: &Lineage, audited: &HashSet<NodeIndex>, catalogue: &Cata
         &depth_of,
     );
     total.root_license = String::new();
+    let finder = crate::checks::ParentFinder::build(lineage);
+    let undeclared_parent_recovery = crate::checks::measure_recovery(lineage, &finder);
     Stats {
         striking_similarity_threshold: STRIKING_SIMILARITY,
         families,
         total,
+        undeclared_parent_recovery,
     }
 }
 

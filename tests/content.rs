@@ -127,3 +127,98 @@ fn stats_count_transitions_drift_and_similarity() {
     );
     assert!(human.stdout.contains("2  llama2 → mit"));
 }
+
+#[test]
+fn an_undeclared_parent_is_suggested_with_its_score() {
+    let f = Fixture::new();
+    let info_date = |id: &str, date: &str| {
+        let path = f.path().join(id).join("info.json");
+        let mut info: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        info["createdAt"] = date.into();
+        std::fs::write(&path, info.to_string()).unwrap();
+    };
+    f.add_card(
+        "meta-llama/Llama-2-7b-chat-hf",
+        "license: llama2\n",
+        "The Llama 2 chat model.",
+    );
+    f.add_card(
+        "kid/declared",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-chat-hf\n",
+        "A declared child.",
+    );
+    // No base_model, but the card says where it comes from.
+    f.add_card(
+        "orphan/llama-2-7b-chat-medical",
+        "license: mit\n",
+        "This model is a fine-tuned version of [meta-llama/Llama-2-7b-chat-hf](https://huggingface.co/meta-llama/Llama-2-7b-chat-hf) on medical dialogues.",
+    );
+    // Nothing points anywhere: no suggestion.
+    f.add_card(
+        "solo/weather-forecaster",
+        "license: apache-2.0\n",
+        "A small model trained from scratch on weather station data.",
+    );
+    // A candidate younger than the model cannot be its parent.
+    f.add_card(
+        "early/llama-2-7b-chat-tiny",
+        "license: mit\n",
+        "Fine-tuned from meta-llama/Llama-2-7b-chat-hf.",
+    );
+    info_date("meta-llama/Llama-2-7b-chat-hf", "2023-07-13T00:00:00.000Z");
+    info_date("orphan/llama-2-7b-chat-medical", "2024-01-01T00:00:00.000Z");
+    info_date("early/llama-2-7b-chat-tiny", "2023-01-01T00:00:00.000Z");
+    let run = common::audit_all(&f);
+    let report = run.json();
+    let note = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "undeclared-parent" && f["model"] == "orphan/llama-2-7b-chat-medical"
+        })
+        .expect("a suggestion");
+    assert!(
+        note["message"]
+            .as_str()
+            .unwrap()
+            .contains("`meta-llama/Llama-2-7b-chat-hf` (score"),
+        "{note}"
+    );
+    assert_eq!(note["severity"], "note");
+    assert!(
+        !run.rules_of("solo/weather-forecaster")
+            .contains(&"undeclared-parent".to_string())
+    );
+    assert!(
+        !run.rules_of("meta-llama/Llama-2-7b-chat-hf")
+            .contains(&"undeclared-parent".to_string()),
+        "a parent is a root, not an orphan"
+    );
+    assert!(
+        !run.rules_of("early/llama-2-7b-chat-tiny")
+            .contains(&"undeclared-parent".to_string()),
+        "its only candidate is younger"
+    );
+}
+
+#[test]
+fn stats_measure_undeclared_parent_recovery() {
+    let f = fixture();
+    let run = pedigree(
+        &[
+            "stats",
+            "--all",
+            "--mirror",
+            f.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
+    let r = &run.json()["undeclared_parent_recovery"];
+    assert_eq!(r["models"], 3);
+    assert!(r["top5"].as_u64().unwrap() >= r["top1"].as_u64().unwrap());
+    assert!(r["confident_correct"].as_u64().unwrap() <= r["confident"].as_u64().unwrap());
+}

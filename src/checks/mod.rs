@@ -10,10 +10,12 @@ mod merge;
 mod naming;
 mod notices;
 mod policy;
+mod undeclared;
 mod verdict;
 
 pub use copied::{STRIKING_SIMILARITY, restrictiveness};
 pub use policy::LicensePolicy;
+pub use undeclared::{MIN_SCORE as UNDECLARED_MIN_SCORE, ParentFinder, Recovery, measure_recovery};
 pub use verdict::{Judging, Reason, Verdict, judge};
 
 use crate::findings::Finding;
@@ -33,6 +35,8 @@ pub struct Context<'a> {
     pub cycles: &'a [Vec<NodeIndex>],
     /// The lowest SPDX text-detection score that identifies a licence file (0..1).
     pub confidence_threshold: f32,
+    /// Ranks known models as parents, for models that declare none.
+    pub parent_finder: Option<&'a ParentFinder>,
 }
 
 /// One model as the checks see it.
@@ -106,6 +110,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     files::check(ctx, &subject, &mut out);
     notices::check(ctx, &subject, &mut out);
     copied::check(ctx, &subject, &mut out);
+    undeclared::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }

@@ -72,6 +72,7 @@ rules! {
     AgreementCopyMissing => "agreement-copy-missing",
     NoticeMissing => "notice-missing",
     CardCopiedLicenseChanged => "card-copied-license-changed",
+    UndeclaredParent => "undeclared-parent",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",
     WaiverExpired => "waiver-expired",

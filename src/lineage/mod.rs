@@ -151,6 +151,14 @@ impl Lineage {
         self.graph.node_count() == 0
     }
 
+    /// True when some model in the lineage names this one as a parent.
+    pub fn has_children(&self, node: NodeIndex) -> bool {
+        self.graph
+            .neighbors_directed(node, petgraph::Direction::Incoming)
+            .next()
+            .is_some()
+    }
+
     /// Direct parents with the relation of each edge, in the card's order.
     pub fn parents(&self, node: NodeIndex) -> Vec<(NodeIndex, Relation)> {
         let mut out: Vec<_> = self

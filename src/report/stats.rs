@@ -83,6 +83,22 @@ pub fn render_stats_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> 
         "Sibling card similarity, {} pairs: median {:.2}, mean {:.2}",
         s.pairs, s.median, s.mean
     )?;
+    let r = &stats.undeclared_parent_recovery;
+    writeln!(
+        out,
+        "Undeclared-parent recovery, each declared base_model hidden in turn, {} models: top-1 {}, top-5 {}",
+        r.models,
+        pct(r.top1, r.models),
+        pct(r.top5, r.models)
+    )?;
+    writeln!(
+        out,
+        "  at score ≥ {:.2} (what the note reports): {} suggestions, {} of them right ({})",
+        crate::checks::UNDECLARED_MIN_SCORE,
+        r.confident,
+        r.confident_correct,
+        pct(r.confident_correct, r.confident)
+    )?;
     writeln!(
         out,
         "\nLicence transitions, parent → child (edges, most frequent first):"

@@ -1,10 +1,10 @@
-//! Text similarity for cards and names: word shingles compared as sets (Jaccard, Dice), and an
-//! inverted index of shingles so that a text is compared only with candidates that share some,
-//! never with every other text (a family of 10k models stays linear, not quadratic).
+//! Text similarity for cards and names: word shingles compared as sets (Jaccard, Dice), and
+//! names as TF-IDF vectors. Cards are compared only along lineage edges and within a bounded
+//! window of siblings, never all against all, so cost grows linearly with a family.
 
-mod index;
+mod names;
 
-pub use index::ShingleIndex;
+pub use names::NameIndex;
 
 /// Words per shingle. Five words make a shared shingle unlikely by chance but survive small
 /// edits; it is the usual choice for near-duplicate detection of prose.

@@ -73,6 +73,8 @@ pub struct ModelInfo {
     pub library_name: Option<String>,
     pub siblings: Vec<Sibling>,
     pub card_data: Option<serde_json::Value>,
+    /// ISO 8601, so strings compare in time order.
+    pub created_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
