@@ -222,3 +222,89 @@ fn stats_measure_undeclared_parent_recovery() {
     assert!(r["top5"].as_u64().unwrap() >= r["top1"].as_u64().unwrap());
     assert!(r["confident_correct"].as_u64().unwrap() <= r["confident"].as_u64().unwrap());
 }
+
+/// Sets a field of a fixture model's info.json.
+fn set_info(f: &Fixture, id: &str, key: &str, value: serde_json::Value) {
+    let path = f.path().join(id).join("info.json");
+    let mut info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    info[key] = value;
+    std::fs::write(&path, info.to_string()).unwrap();
+}
+
+#[test]
+fn trait_drift_notes() {
+    let f = Fixture::new();
+    let long = (0..80)
+        .map(|i| format!("Paragraph {i} explains intended use and limitations."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    f.add_card(
+        "meta-llama/Llama-2-7b-hf",
+        "license: llama2\nlanguage: [en, fr, de, es]\n",
+        &long,
+    );
+    set_info(&f, "meta-llama/Llama-2-7b-hf", "gated", "manual".into());
+    let child = "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    let enough = format!("{long}\n\n{}", common::LLAMA2_NOTICE);
+    // Full weights, ungated: the gate is gone.
+    f.add(common::Model {
+        id: "open/full-weights",
+        front_matter: child,
+        files: &["model.safetensors"],
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("open/full-weights/README.md"),
+        format!("---\n{child}---\n{enough}\n"),
+    )
+    .unwrap();
+    // An adapter holds no base weights.
+    f.add(common::Model {
+        id: "open/adapter",
+        front_matter: child,
+        files: &["adapter_config.json", "adapter_model.safetensors"],
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("open/adapter/README.md"),
+        format!("---\n{child}---\n{enough}\n"),
+    )
+    .unwrap();
+    // English only, a ten-word card.
+    f.add_card(
+        "narrow/english",
+        &format!("{child}language: en\n"),
+        &format!("A short card. {}", common::LLAMA2_NOTICE),
+    );
+    // The Hub's template.
+    let template = format!(
+        "# Model Card for Model ID\n\n<!-- Provide a quick summary of what the model is/does. -->\n\n{}\n\n{long}\n\n{}",
+        "[More Information Needed]\n".repeat(6),
+        common::LLAMA2_NOTICE
+    );
+    f.add_card("lazy/template", child, &template);
+    let run = common::audit_all(&f);
+    assert_eq!(run.rules_of("open/full-weights"), vec!["gating-dropped"]);
+    assert!(
+        run.rules_of("open/adapter").is_empty(),
+        "{:?}",
+        run.rules_of("open/adapter")
+    );
+    let narrow = run.rules_of("narrow/english");
+    assert!(
+        narrow.contains(&"language-drift".to_string())
+            && narrow.contains(&"card-shrink".to_string()),
+        "{narrow:?}"
+    );
+    assert_eq!(run.rules_of("lazy/template"), vec!["template-card"]);
+    let report = run.json();
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "gating-dropped")
+            .all(|f| f["severity"] == "note")
+    );
+}

@@ -38,6 +38,7 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "license-file-mismatch",
         "agreement-copy-missing",
         "notice-missing",
+        "gating-dropped",
     ] {
         assert!(
             rules.iter().any(|r| r == rule),

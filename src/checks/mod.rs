@@ -10,6 +10,7 @@ mod merge;
 mod naming;
 mod notices;
 mod policy;
+mod traits;
 mod undeclared;
 mod verdict;
 
@@ -111,6 +112,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     notices::check(ctx, &subject, &mut out);
     copied::check(ctx, &subject, &mut out);
     undeclared::check(ctx, &subject, &mut out);
+    traits::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }
