@@ -308,3 +308,71 @@ fn trait_drift_notes() {
             .all(|f| f["severity"] == "note")
     );
 }
+
+#[test]
+fn a_copied_code_file_without_its_licence_header_is_reported() {
+    let f = Fixture::new();
+    let body: String = (0..40)
+        .map(|i| format!("def orca_layer_{i}(hidden, weights):\n    return hidden @ weights[{i}] + orca_bias({i})\n"))
+        .collect();
+    let header = "# coding=utf-8\n# Copyright 2024 The Orca Team. All rights reserved.\n# Licensed under the Apache License, Version 2.0 (the \"License\").\n\n";
+    let files: &[&str] = &["modeling_orca.py"];
+    f.add(common::Model {
+        id: "orca/base",
+        front_matter: "license: apache-2.0\n",
+        files,
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("orca/base/modeling_orca.py"),
+        format!("{header}{body}"),
+    )
+    .unwrap();
+    let child = "license: apache-2.0\nbase_model: orca/base\nlicense_link: https://www.apache.org/licenses/LICENSE-2.0\n";
+    f.add(common::Model {
+        id: "fork/stripped",
+        front_matter: child,
+        files,
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("fork/stripped/modeling_orca.py"),
+        format!("# tweaked\n{body}"),
+    )
+    .unwrap();
+    f.add(common::Model {
+        id: "fork/kept",
+        front_matter: child,
+        files,
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("fork/kept/modeling_orca.py"),
+        format!("{header}{body}# one more line\n"),
+    )
+    .unwrap();
+    f.add(common::Model {
+        id: "fork/rewritten",
+        front_matter: child,
+        files,
+        tags: &[],
+    });
+    std::fs::write(
+        f.path().join("fork/rewritten/modeling_orca.py"),
+        "import torch\n\nclass Orca(torch.nn.Module):\n    pass\n",
+    )
+    .unwrap();
+    let run = common::audit_with_config(&f, "severity:\n  notice-missing: off\n");
+    assert_eq!(run.rules_of("fork/stripped"), vec!["code-header-stripped"]);
+    assert!(
+        run.stdout.contains("`modeling_orca.py` is"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.rules_of("fork/kept").is_empty(),
+        "{:?}",
+        run.rules_of("fork/kept")
+    );
+    assert!(run.rules_of("fork/rewritten").is_empty());
+}

@@ -2,6 +2,7 @@
 //! everything they need is in the [`Lineage`] already.
 
 mod card;
+mod code;
 mod copied;
 mod files;
 mod license;
@@ -113,6 +114,7 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     copied::check(ctx, &subject, &mut out);
     undeclared::check(ctx, &subject, &mut out);
     traits::check(ctx, &subject, &mut out);
+    code::check(ctx, &subject, &mut out);
     policy::check(ctx, &subject, &mut out);
     out
 }

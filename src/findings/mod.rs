@@ -77,6 +77,7 @@ rules! {
     LanguageDrift => "language-drift",
     CardShrink => "card-shrink",
     TemplateCard => "template-card",
+    CodeHeaderStripped => "code-header-stripped",
     CardInvalid => "card-invalid",
     LicenseNotAllowed => "license-not-allowed",
     WaiverExpired => "waiver-expired",

@@ -13,6 +13,9 @@ pub struct RepoFile {
     pub text: Result<String, SourceError>,
 }
 
+/// Code files compared between a model and an ancestor at most.
+const MAX_CODE_FILES: usize = 8;
+
 /// What kind of licence material a file name says it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -22,11 +25,16 @@ pub enum FileKind {
     Notice,
     /// USE_POLICY (an acceptable use policy).
     UsePolicy,
+    /// Python source (custom modeling code, which carries its own licence header).
+    Code,
 }
 
 impl FileKind {
     /// Top-level files only: a licence in a subfolder usually covers that folder's contents.
     pub fn of(path: &str) -> Option<FileKind> {
+        if path.ends_with(".py") {
+            return Some(FileKind::Code);
+        }
         if path.contains('/') {
             return None;
         }
@@ -49,8 +57,25 @@ impl FileKind {
 /// The licence material a repo lists, in its listed order, at most [`MAX_FILES`].
 pub fn licence_files(info: &ModelInfo) -> Vec<String> {
     info.files()
-        .filter(|f| FileKind::of(f).is_some())
+        .filter(|f| {
+            matches!(
+                FileKind::of(f),
+                Some(FileKind::License | FileKind::Notice | FileKind::UsePolicy)
+            )
+        })
         .take(MAX_FILES)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Python files both repos list under the same path (a copied `modeling_*.py`), at most
+/// [`MAX_CODE_FILES`].
+pub fn shared_code_files(model: &ModelInfo, ancestor: &ModelInfo) -> Vec<String> {
+    model
+        .files()
+        .filter(|f| FileKind::of(f) == Some(FileKind::Code))
+        .filter(|f| ancestor.files().any(|a| a == *f))
+        .take(MAX_CODE_FILES)
         .map(str::to_string)
         .collect()
 }

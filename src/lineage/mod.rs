@@ -7,7 +7,7 @@
 mod files;
 mod relation;
 
-pub use files::{FileKind, RepoFile, licence_files};
+pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
 pub use relation::{Relation, infer as infer_relation};
 
 use crate::card::Card;
@@ -353,16 +353,28 @@ impl<'a> LineageBuilder<'a> {
 
     /// Reads the licence files of the given (already fetched) models, all at once.
     pub async fn add_files(&mut self, ids: &[String]) {
-        let wanted: Vec<(NodeIndex, String, String)> = ids
-            .iter()
-            .filter_map(|id| self.lineage.find(id))
-            .filter_map(|n| self.lineage.node(n).model().map(|m| (n, m)))
-            .flat_map(|(n, m)| {
-                licence_files(&m.info)
-                    .into_iter()
-                    .map(move |p| (n, m.info.id.clone(), p))
-            })
-            .collect();
+        let mut wanted: Vec<(NodeIndex, String, String)> = Vec::new();
+        for node in ids.iter().filter_map(|id| self.lineage.find(id)) {
+            let Some(model) = self.lineage.node(node).model() else {
+                continue;
+            };
+            for path in licence_files(&model.info) {
+                wanted.push((node, model.info.id.clone(), path));
+            }
+            // Custom code shared by name with an ancestor: both sides, to compare their headers.
+            for ancestor in self.lineage.ancestors(node) {
+                let Some(theirs) = self.lineage.node(ancestor.node).model() else {
+                    continue;
+                };
+                for path in shared_code_files(&model.info, &theirs.info) {
+                    for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
+                        if !wanted.iter().any(|(w, _, p)| *w == n && *p == path) {
+                            wanted.push((n, id.clone(), path.clone()));
+                        }
+                    }
+                }
+            }
+        }
         let source = self.source;
         let texts = futures_util::future::join_all(wanted.iter().map(|(_, id, path)| async move {
             let bytes = source.file(id, path).await?;
