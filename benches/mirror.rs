@@ -59,7 +59,10 @@ fn main() {
     let median = times[RUNS / 2];
     let report = report.expect("ran");
     let models = report.summary.models;
-    println!("whole mirror ({}), one thread, {RUNS} runs", dir.display());
+    println!(
+        "whole mirror ({}), every check (content and similarity checks included), one thread, {RUNS} runs",
+        dir.display()
+    );
     println!("  models audited:   {models}");
     println!(
         "  median wall time: {:.3} s (min {:.3} s, max {:.3} s)",
