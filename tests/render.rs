@@ -300,3 +300,42 @@ fn digest_matches_snapshot() {
         format!("{}\n\n{}\n\n{}", digest.subject, digest.text, digest.html)
     );
 }
+
+#[test]
+fn dot_and_mermaid_draw_the_lineage_with_broken_edges_marked() {
+    let dot = pedigree(
+        &[
+            "family",
+            "google/gemma-2b",
+            "--mirror",
+            "examples/mirror",
+            "--format",
+            "dot",
+        ],
+        &repo_root(),
+    )
+    .stdout;
+    assert!(dot.starts_with("digraph lineage {"), "{dot}");
+    assert!(
+        dot.contains("\"google/gemma-2b\" [label=\"google/gemma-2b\\ngemma\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("\"sqlcraft/gemma-2b-sql-lora\" -> \"google/gemma-2b\" [label=\"adapter\", color=\"#d73a49\", penwidth=2];"), "{dot}");
+    let mermaid = pedigree(
+        &[
+            "family",
+            "google/gemma-2b",
+            "--mirror",
+            "examples/mirror",
+            "--format",
+            "mermaid",
+        ],
+        &repo_root(),
+    )
+    .stdout;
+    assert!(
+        mermaid.starts_with("```mermaid\ngraph BT\n")
+            && mermaid.contains("linkStyle 0 stroke:#d73a49"),
+        "{mermaid}"
+    );
+}

@@ -243,6 +243,12 @@ pub(crate) enum Format {
     Sarif,
     /// The Markdown report a summary or comment shows.
     Markdown,
+    /// One self-contained HTML page: the family tree as SVG, findings on click.
+    Html,
+    /// The lineage as a Graphviz graph.
+    Dot,
+    /// The lineage as a Mermaid diagram.
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

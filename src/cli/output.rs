@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result, bail};
 use pedigree::findings::{Rule, RuleDocs};
 use pedigree::license::Catalogue;
 use pedigree::report::{
-    Report, render_github, render_human, render_json, render_markdown, render_sarif,
+    Report, render_dot, render_github, render_human, render_json, render_markdown, render_sarif,
 };
 use std::io::Write;
 use std::path::Path;
@@ -23,6 +23,9 @@ pub(crate) fn write_report(
             Format::Github => render_github(report, out),
             Format::Sarif => render_sarif(report, docs, out),
             Format::Markdown => render_markdown(report, out),
+            Format::Dot => render_dot(report, out),
+            Format::Html => pedigree::report::render_html(report, out),
+            Format::Mermaid => out.write_all(pedigree::report::mermaid::render(report).as_bytes()),
         }?;
         out.flush()
     };

@@ -2,16 +2,20 @@
 
 mod digest;
 mod discussion;
+mod dot;
 mod github;
+mod html;
 mod human;
 mod markdown;
-mod mermaid;
+pub mod mermaid;
 mod sarif;
 mod stats;
 
 pub use digest::{Digest, render_digest};
 pub use discussion::render_discussion;
+pub use dot::render_dot;
 pub use github::render_github;
+pub use html::{render_html, render_svg};
 pub use human::render_human;
 pub use markdown::render_markdown;
 pub use sarif::render_sarif;

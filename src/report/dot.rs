@@ -1,0 +1,67 @@
+//! The lineage as Graphviz DOT: audited models and ancestors, licences on the nodes, edges along
+//! which a licence was broken drawn red.
+
+use super::Report;
+use crate::findings::{Rule, Severity};
+use std::io::{self, Write};
+
+/// Text for inside a DOT string: quotes, backslashes and line breaks from card data escaped.
+fn escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            '\n' | '\r' => vec![' '],
+            c => vec![c],
+        })
+        .collect()
+}
+
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", escape(text))
+}
+
+pub fn render_dot(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "digraph lineage {{")?;
+    writeln!(
+        out,
+        "  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"sans-serif\"];"
+    )?;
+    for m in &report.models {
+        let licence = m.license.normalized.as_deref().unwrap_or("no licence");
+        let error = report
+            .findings
+            .iter()
+            .any(|f| f.model == m.id && f.severity == Severity::Error);
+        let colour = if error {
+            ", fillcolor=\"#ffeef0\", color=\"#d73a49\""
+        } else {
+            ""
+        };
+        let (id, label) = (quoted(&m.id), escape(&m.id));
+        let licence = escape(licence);
+        writeln!(out, "  {id} [label=\"{label}\\n{licence}\"{colour}];")?;
+    }
+    for m in &report.models {
+        for p in &m.parents {
+            let broken = report.findings.iter().any(|f| {
+                f.model == m.id
+                    && ((f.rule == Rule::LicenseDrift && f.ancestors.first() == Some(&p.id))
+                        || (f.rule == Rule::IncompatibleParents && f.ancestors.contains(&p.id)))
+            });
+            let style = if broken {
+                ", color=\"#d73a49\", penwidth=2"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "  {} -> {} [label={}{style}];",
+                quoted(&m.id),
+                quoted(&p.id),
+                quoted(p.relation.as_str())
+            )?;
+        }
+    }
+    writeln!(out, "}}")
+}
