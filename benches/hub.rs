@@ -41,6 +41,7 @@ impl Setup {
             docs: &self.docs,
             config: &self.config,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
             today: today(),
         };
         runtime.block_on(auditor.run(target)).expect("audit")

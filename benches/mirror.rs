@@ -43,6 +43,7 @@ fn main() {
             docs: &docs,
             config: &config,
             max_depth: DEFAULT_MAX_DEPTH,
+            max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
             today: today(),
         };
         runtime.block_on(auditor.run(target)).expect("audit")

@@ -3,7 +3,7 @@
 use crate::checks::{self, Context, ParentFinder};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::findings::{RuleDocs, Sink};
+use crate::findings::{Finding, Rule, RuleDocs, Sink};
 use crate::license::{Catalogue, Terms};
 use crate::lineage::{Lineage, LineageBuilder, NodeState};
 use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
@@ -13,6 +13,8 @@ use std::collections::HashSet;
 
 /// The default cap on generations walked above a model.
 pub const DEFAULT_MAX_DEPTH: usize = 32;
+/// The default cap on the models of one run's families (bounds requests and memory).
+pub const DEFAULT_MAX_FAMILY: usize = 200_000;
 
 /// What to audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +34,8 @@ pub struct Auditor<'a> {
     pub docs: &'a RuleDocs,
     pub config: &'a Config,
     pub max_depth: usize,
+    /// Descendants walked at most, over all roots of a `family` run.
+    pub max_family: usize,
     /// The date waivers expire against.
     pub today: jiff::civil::Date,
 }
@@ -47,16 +51,22 @@ pub fn today() -> jiff::civil::Date {
 pub struct Walked {
     pub lineage: Lineage,
     pub audited: HashSet<NodeIndex>,
+    /// Models to audit that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// The family was cut at `max_family` descendants.
+    pub truncated: bool,
 }
 
 impl Auditor<'_> {
     /// Reads everything a target needs: its models, their ancestors, their licence files.
     pub async fn walk(&self, target: &Target) -> Result<Walked> {
+        let mut truncated = false;
         let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth);
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
             Target::Family(roots) => {
-                let (descendants, errors) = builder.descendants(roots).await;
+                let (descendants, errors) = builder.descendants(roots, self.max_family).await;
+                truncated = descendants.len() >= self.max_family;
                 for (parent, error) in errors {
                     tracing::warn!("children of {parent} could not be listed: {error}");
                 }
@@ -91,11 +101,30 @@ impl Auditor<'_> {
             .filter_map(|id| lineage.find(id))
             .filter(|&n| lineage.node(n).model().is_some())
             .collect();
-        Ok(Walked { lineage, audited })
+        let unreadable = ids
+            .iter()
+            .filter_map(
+                |id| match lineage.find(id).map(|n| &lineage.node(n).state) {
+                    Some(NodeState::Unresolved(error)) => Some((id.clone(), error.to_string())),
+                    _ => None,
+                },
+            )
+            .collect();
+        Ok(Walked {
+            lineage,
+            audited,
+            unreadable,
+            truncated,
+        })
     }
 
     pub async fn run(&self, target: &Target) -> Result<Report> {
-        let Walked { lineage, audited } = self.walk(target).await?;
+        let Walked {
+            lineage,
+            audited,
+            unreadable,
+            truncated,
+        } = self.walk(target).await?;
         let cycles = lineage.cycles();
         let finder = ParentFinder::build(&lineage);
         let ctx = Context {
@@ -106,8 +135,31 @@ impl Auditor<'_> {
             cycles: &cycles,
             confidence_threshold: self.config.confidence_threshold,
             parent_finder: Some(&finder),
+            max_depth: self.max_depth,
         };
         let mut sink = Sink::new(self.docs, self.config, self.today);
+        // A model the run was asked to audit and could not read is said, not dropped.
+        for (id, reason) in unreadable {
+            let message = format!("the model could not be read, so it was not audited: {reason}");
+            sink.push(Finding::new(
+                Rule::ModelUnreadable,
+                &id,
+                "unreadable",
+                message,
+            ));
+        }
+        if truncated && let Target::Family(roots) = target {
+            let message = format!(
+                "the family has more than {} descendants; only the first {} (breadth first) were audited (raise --max-family)",
+                self.max_family, self.max_family
+            );
+            sink.push(Finding::new(
+                Rule::FamilyTooLarge,
+                &roots[0],
+                "max-family",
+                message,
+            ));
+        }
         let mut order: Vec<_> = audited.iter().copied().collect();
         order.sort_by(|a, b| lineage.node(*a).id.cmp(&lineage.node(*b).id));
         for node in &order {

@@ -126,13 +126,14 @@ struct Opened {
 }
 
 impl Opened {
-    fn auditor(&self, max_depth: usize) -> Auditor<'_> {
+    fn auditor(&self, max_depth: usize, max_family: usize) -> Auditor<'_> {
         Auditor {
             source: self.source.as_ref(),
             catalogue: &self.catalogue,
             docs: &self.docs,
             config: &self.config,
             max_depth,
+            max_family,
             today: today(),
         }
     }
@@ -186,7 +187,7 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
 
 fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
     let opened = open(request, args)?;
-    let auditor = opened.auditor(args.max_depth);
+    let auditor = opened.auditor(args.max_depth, args.max_family);
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
     let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
     let mut out = std::io::stdout().lock();
@@ -217,6 +218,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         docs: &docs,
         config: &config,
         max_depth: opts.source.max_depth,
+        max_family: opts.source.max_family,
         today: today(),
     };
     let report = runtime.block_on(auditor.run(&target))?;

@@ -58,6 +58,12 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             Finding::new(Rule::RepoRenamed, s.id(), old, message).ancestors(vec![old.clone()]);
         out.push(s.at_key(finding, "base_model"));
     }
+    // Ancestors read (in a whole-family run) but past the cap are not judged either.
+    for id in &s.beyond_depth {
+        if !beyond.contains(id) {
+            beyond.push(id.clone());
+        }
+    }
     if !beyond.is_empty() {
         let message = format!(
             "the lineage goes on above the depth limit; not audited: {}",

@@ -39,13 +39,18 @@ pub struct Context<'a> {
     pub confidence_threshold: f32,
     /// Ranks known models as parents, for models that declare none.
     pub parent_finder: Option<&'a ParentFinder>,
+    /// Generations above a model that its checks look at.
+    pub max_depth: usize,
 }
 
 /// One model as the checks see it.
 pub(crate) struct Subject<'a> {
     pub node: NodeIndex,
     pub model: &'a Model,
+    /// Ancestors within `--max-depth` generations.
     pub ancestors: Vec<Ancestor>,
+    /// Models just above the depth cap, not judged.
+    pub beyond_depth: Vec<String>,
 }
 
 impl Subject<'_> {
@@ -98,10 +103,12 @@ pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
     let Some(model) = ctx.lineage.node(node).model() else {
         return Vec::new();
     };
+    let (ancestors, beyond_depth) = ctx.lineage.ancestors_within(node, ctx.max_depth);
     let subject = Subject {
         node,
         model,
-        ancestors: ctx.lineage.ancestors(node),
+        ancestors,
+        beyond_depth,
     };
     let mut out = Vec::new();
     card::check(ctx, &subject, &mut out);

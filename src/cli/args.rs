@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use pedigree::audit::DEFAULT_MAX_DEPTH;
+use pedigree::audit::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_FAMILY};
 use pedigree::findings::Severity;
 use pedigree::source::hub::{self, HubClient, HubOptions};
 use std::path::PathBuf;
@@ -103,6 +103,9 @@ pub(crate) struct SourceArgs {
     /// How many generations above a model to walk at most.
     #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
     pub(crate) max_depth: usize,
+    /// How many descendants a `family` run audits at most.
+    #[arg(long, default_value_t = DEFAULT_MAX_FAMILY)]
+    pub(crate) max_family: usize,
     #[command(flatten)]
     pub(crate) hub: HubArgs,
 }

@@ -66,6 +66,8 @@ rules! {
     UnresolvedParent => "unresolved-parent",
     LineageCycle => "lineage-cycle",
     LineageTooDeep => "lineage-too-deep",
+    ModelUnreadable => "model-unreadable",
+    FamilyTooLarge => "family-too-large",
     RepoRenamed => "repo-renamed",
     NamingObligation => "naming-obligation",
     LicenseFileMismatch => "license-file-mismatch",

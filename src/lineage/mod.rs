@@ -43,12 +43,23 @@ impl Model {
             mut info,
             readme,
             renamed_to,
+            card_error,
         } = record;
         let (card, card_file) = match (&readme, &info.card_data) {
             (Some(text), _) => (Card::parse(text), Some("README.md")),
             (None, Some(data)) => (Card::from_card_data(data), None),
             (None, None) => (Card::default(), None),
         };
+        let mut card = card;
+        if let Some(error) = card_error {
+            card.problems.insert(
+                0,
+                crate::card::CardProblem {
+                    message: error,
+                    line: None,
+                },
+            );
+        }
         // cardData duplicates the card and can be large (gated prompts hold whole licences).
         info.card_data = None;
         let terms = normalize(&card.meta, catalogue);
@@ -173,6 +184,17 @@ impl Lineage {
 
     /// Every ancestor, breadth first (nearest first), each once, whatever cycles the graph has.
     pub fn ancestors(&self, node: NodeIndex) -> Vec<Ancestor> {
+        self.ancestors_within(node, usize::MAX).0
+    }
+
+    /// Ancestors at most `generations` above the model, and the ids of the models just above the
+    /// cut (an empty list when the lineage ends within the cap).
+    pub fn ancestors_within(
+        &self,
+        node: NodeIndex,
+        generations: usize,
+    ) -> (Vec<Ancestor>, Vec<String>) {
+        let mut cut = Vec::new();
         let mut seen = HashSet::from([node]);
         let mut out = Vec::new();
         let mut queue = VecDeque::new();
@@ -187,6 +209,12 @@ impl Lineage {
         }
         while let Some(ancestor) = queue.pop_front() {
             for (parent, relation) in self.parents(ancestor.node) {
+                if ancestor.chain.len() >= generations {
+                    if !seen.contains(&parent) && !cut.contains(&self.graph[parent].id) {
+                        cut.push(self.graph[parent].id.clone());
+                    }
+                    continue;
+                }
                 if seen.insert(parent) {
                     let mut chain = ancestor.chain.clone();
                     chain.push(parent);
@@ -199,7 +227,7 @@ impl Lineage {
             }
             out.push(ancestor);
         }
-        out
+        (out, cut)
     }
 
     /// Every cycle of `base_model` links, as the models in it.
@@ -253,7 +281,12 @@ impl<'a> LineageBuilder<'a> {
 
     /// Every descendant of the roots (not the roots themselves), breadth first, each once. A
     /// child list that cannot be had is returned as an error beside what was found.
-    pub async fn descendants(&self, roots: &[String]) -> (Vec<String>, Vec<(String, SourceError)>) {
+    /// At most `max` descendants are returned.
+    pub async fn descendants(
+        &self,
+        roots: &[String],
+        max: usize,
+    ) -> (Vec<String>, Vec<(String, SourceError)>) {
         let mut seen: HashSet<String> = roots.iter().cloned().collect();
         let mut out = Vec::new();
         let mut errors = Vec::new();
@@ -268,6 +301,9 @@ impl<'a> LineageBuilder<'a> {
                 match list {
                     Ok(children) => {
                         for child in children {
+                            if out.len() >= max {
+                                return (out, errors);
+                            }
                             if seen.insert(child.clone()) {
                                 out.push(child.clone());
                                 next.push(child);

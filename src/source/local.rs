@@ -92,10 +92,14 @@ impl Source for LocalRepo {
         if id != self.id {
             return self.parents()?.model(id).await;
         }
-        let readme = read_bounded(&self.dir.join("README.md"), "README.md")?.map(|b| {
-            String::from_utf8(b)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        });
+        let (readme, card_error) = match read_bounded(&self.dir.join("README.md"), "README.md") {
+            Ok(Some(bytes)) => {
+                let (text, error) = super::card_text(bytes);
+                (Some(text), error)
+            }
+            Ok(None) => (None, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         let siblings = self
             .list_files()
             .into_iter()
@@ -110,6 +114,7 @@ impl Source for LocalRepo {
             info,
             readme,
             renamed_to: None,
+            card_error,
         })
     }
 

@@ -140,10 +140,16 @@ impl Source for Mirror {
         };
         let info: ModelInfo = serde_json::from_slice(&bytes)
             .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
-        let readme = read_bounded(&dir.join("README.md"), &format!("{id}/README.md"))?.map(|b| {
-            String::from_utf8(b)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        });
+        // A card that cannot be used (too large, unreadable) leaves the model to its cardData.
+        let (readme, card_error) =
+            match read_bounded(&dir.join("README.md"), &format!("{id}/README.md")) {
+                Ok(Some(bytes)) => {
+                    let (text, error) = super::card_text(bytes);
+                    (Some(text), error)
+                }
+                Ok(None) => (None, None),
+                Err(e) => (None, Some(e.to_string())),
+            };
         Ok(ModelRecord {
             info: ModelInfo {
                 id: id.to_string(),
@@ -151,6 +157,7 @@ impl Source for Mirror {
             },
             readme,
             renamed_to: None,
+            card_error,
         })
     }
 

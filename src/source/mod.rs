@@ -103,6 +103,8 @@ pub struct ModelRecord {
     pub readme: Option<String>,
     /// The repo answered under another id (the Hub redirects renamed repos).
     pub renamed_to: Option<String>,
+    /// Why README.md could not be used as it is (too large, not UTF-8), if so.
+    pub card_error: Option<String>,
 }
 
 #[async_trait]
@@ -121,6 +123,23 @@ pub trait Source: Send + Sync {
         Err(SourceError::Unsupported(
             "this source cannot list all of its models".into(),
         ))
+    }
+}
+
+/// README.md bytes as text: UTF-8 as the Hub requires, else a lossy reading and the reason.
+pub(crate) fn card_text(bytes: Vec<u8>) -> (String, Option<String>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (
+                text,
+                Some(format!(
+                    "README.md is not valid UTF-8 (first bad byte at offset {at}); it was read with replacement characters"
+                )),
+            )
+        }
     }
 }
 

@@ -362,6 +362,7 @@ impl Source for HubClient {
             .then(|| info.id.clone());
         let current = renamed_to.clone().unwrap_or_else(|| id.to_string());
         // The card is public even on gated repos. If it cannot be had, the Hub's cardData stands in.
+        let mut card_error = None;
         let readme = if info.files().any(|f| f == "README.md") {
             let revision = info.sha.clone().unwrap_or_else(|| "main".into());
             match self
@@ -371,7 +372,15 @@ impl Source for HubClient {
                 )
                 .await
             {
-                Ok((_, _, bytes)) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                Ok((_, _, bytes)) => {
+                    let (text, error) = super::card_text(bytes);
+                    card_error = error;
+                    Some(text)
+                }
+                Err(SourceError::Invalid(e)) => {
+                    card_error = Some(e);
+                    None
+                }
                 Err(e) => {
                     // Routine (a card listed but not served); the metadata is still there.
                     tracing::debug!("{e}; using the card data from the model info");
@@ -386,6 +395,7 @@ impl Source for HubClient {
             info,
             readme,
             renamed_to,
+            card_error,
         })
     }
 
