@@ -1,0 +1,94 @@
+//! Property tests: whatever a stranger writes into a card, a licence field, a rules file, a
+//! config or a mirror, the parsers return a value or an error; they never panic.
+
+use pedigree::card::Card;
+use pedigree::license::{Catalogue, normalize};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn catalogue() -> &'static Catalogue {
+    static C: OnceLock<Catalogue> = OnceLock::new();
+    C.get_or_init(|| Catalogue::builtin().unwrap())
+}
+
+/// Text that looks like front matter often enough to reach the YAML parser.
+fn card_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("---".to_string()),
+        Just("license: mit".to_string()),
+        Just("base_model: [a/b, c/d]".to_string()),
+        Just("  - nested".to_string()),
+        "[a-z_]{1,8}: [ -~]{0,20}",
+        "[ -~\t]{0,30}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn cards_never_panic_and_lines_point_into_the_file(text in card_text()) {
+        let card = Card::parse(&text);
+        let lines = text.lines().count().max(1) + 1;
+        for problem in &card.problems {
+            if let Some(line) = problem.line {
+                prop_assert!(line >= 1 && line <= lines, "line {} of {}", line, lines);
+            }
+        }
+        for line in card.key_lines.values() {
+            prop_assert!(*line >= 1 && *line <= lines);
+        }
+        let _ = normalize(&card.meta, catalogue());
+    }
+
+    #[test]
+    fn licence_fields_never_panic(
+        license in prop_oneof![any::<String>(), "[a-zA-Z0-9.+() /-]{0,40}", Just("apache-2.0 OR (mit AND".to_string())],
+        name in proptest::option::of(any::<String>()),
+    ) {
+        let yaml = serde_json::json!({"license": license, "license_name": name, "license_link": name});
+        let card = Card::from_card_data(&yaml);
+        let _ = normalize(&card.meta, catalogue());
+    }
+
+    #[test]
+    fn rules_files_never_panic(text in any::<String>(), id in "[a-z0-9.+-]{1,12}") {
+        let files = vec![(format!("{id}.yml"), text)];
+        let _ = Catalogue::from_files(&files, "property test");
+    }
+
+    #[test]
+    fn configs_never_panic(text in card_text()) {
+        let _ = pedigree::config::Config::parse(&text, std::path::Path::new("x.yml"), catalogue());
+    }
+
+    #[test]
+    fn findings_docs_and_baselines_never_panic(text in any::<String>()) {
+        let _ = pedigree::findings::RuleDocs::parse(&text, "property test");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        std::fs::write(&path, &text).unwrap();
+        let _ = pedigree::findings::baseline::Baseline::load(&path);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn mirror_info_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400), json in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("o/m");
+        std::fs::create_dir_all(&model).unwrap();
+        let info = if json { format!("{{\"id\": \"o/m\", \"tags\": {:?}}}", String::from_utf8_lossy(&bytes)).into_bytes() } else { bytes.clone() };
+        std::fs::write(model.join("info.json"), info).unwrap();
+        std::fs::write(model.join("README.md"), &bytes).unwrap();
+        let mirror = pedigree::source::Mirror::open(dir.path()).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        use pedigree::source::Source;
+        let _ = runtime.block_on(mirror.model("o/m"));
+        let _ = runtime.block_on(mirror.children("o/m"));
+    }
+}
