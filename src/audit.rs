@@ -27,6 +27,15 @@ pub enum Target {
     All,
 }
 
+/// Told how a long run is going. The library reports; the caller decides whether and how to
+/// show it (the binary draws a progress bar on a terminal).
+pub trait Progress: Sync {
+    /// A new stage begins, with its size when known.
+    fn stage(&self, name: &str, total: Option<u64>);
+    /// `n` more units of the current stage are done.
+    fn advance(&self, n: u64);
+}
+
 /// Everything a run needs besides the target.
 pub struct Auditor<'a> {
     pub source: &'a dyn Source,
@@ -38,6 +47,7 @@ pub struct Auditor<'a> {
     pub max_family: usize,
     /// The date waivers expire against.
     pub today: jiff::civil::Date,
+    pub progress: Option<&'a dyn Progress>,
 }
 
 /// Today's date in UTC.
@@ -61,7 +71,8 @@ impl Auditor<'_> {
     /// Reads everything a target needs: its models, their ancestors, their licence files.
     pub async fn walk(&self, target: &Target) -> Result<Walked> {
         let mut truncated = false;
-        let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth);
+        let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth)
+            .with_progress(self.progress);
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
             Target::Family(roots) => {
@@ -162,8 +173,14 @@ impl Auditor<'_> {
         }
         let mut order: Vec<_> = audited.iter().copied().collect();
         order.sort_by(|a, b| lineage.node(*a).id.cmp(&lineage.node(*b).id));
+        if let Some(p) = self.progress {
+            p.stage("checking", Some(order.len() as u64));
+        }
         for node in &order {
             sink.extend(checks::check(&ctx, *node));
+            if let Some(p) = self.progress {
+                p.advance(1);
+            }
         }
         let (mut findings, summary) = sink.finish();
         findings.sort_by(|a, b| {

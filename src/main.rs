@@ -8,6 +8,7 @@ use clap::Parser;
 use cli::args::{AuditOpts, Cli, Command, Format, Notify, SourceArgs, StatsFormat};
 use cli::notify::{notify_email, notify_github, notify_hub};
 use cli::output::{explain, list_rules, write_report};
+use cli::progress::Bar;
 use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
@@ -126,8 +127,14 @@ struct Opened {
 }
 
 impl Opened {
-    fn auditor(&self, max_depth: usize, max_family: usize) -> Auditor<'_> {
+    fn auditor<'a>(
+        &'a self,
+        max_depth: usize,
+        max_family: usize,
+        progress: Option<&'a Bar>,
+    ) -> Auditor<'a> {
         Auditor {
+            progress: progress.map(|b| b as &dyn pedigree::audit::Progress),
             source: self.source.as_ref(),
             catalogue: &self.catalogue,
             docs: &self.docs,
@@ -187,7 +194,8 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
 
 fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
     let opened = open(request, args)?;
-    let auditor = opened.auditor(args.max_depth, args.max_family);
+    let bar = Bar::for_terminal(args.quiet);
+    let auditor = opened.auditor(args.max_depth, args.max_family, bar.as_ref());
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
     let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
     let mut out = std::io::stdout().lock();
@@ -212,7 +220,9 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         local,
         runtime,
     } = open(request, &opts.source)?;
+    let bar = Bar::for_terminal(opts.source.quiet);
     let auditor = Auditor {
+        progress: bar.as_ref().map(|b| b as &dyn pedigree::audit::Progress),
         source: source.as_ref(),
         catalogue: &catalogue,
         docs: &docs,
@@ -222,6 +232,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         today: today(),
     };
     let report = runtime.block_on(auditor.run(&target))?;
+    drop(bar);
     write_report(&report, &docs, opts.format, opts.output.as_deref())?;
     for (format, file) in &opts.also {
         write_report(&report, &docs, *format, Some(file))?;

@@ -496,3 +496,57 @@ fn rules_dir_replaces_the_builtin_catalogue() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("broken.yml"), "{}", run.stderr);
 }
+
+/// Runs pedigree under a pseudo-terminal (util-linux `script`), as a person at a terminal would.
+fn in_terminal(args: &str, ci: bool) -> Option<String> {
+    if !std::path::Path::new("/usr/bin/script").is_file() {
+        eprintln!("skipped: no `script` to give pedigree a terminal");
+        return None;
+    }
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_pedigree"));
+    let mut script = std::process::Command::new("/usr/bin/script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(repo_root());
+    if ci {
+        script.env("CI", "true");
+    } else {
+        script.env_remove("CI");
+    }
+    let out = script.output().unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn a_progress_bar_only_on_a_terminal_and_never_in_ci_or_quiet() {
+    let args = "family --all --mirror examples/mirror --format json -o /dev/null --fail-on never";
+    let Some(shown) = in_terminal(args, false) else {
+        return;
+    };
+    assert!(
+        shown.contains("reading models") && shown.contains("checking"),
+        "{shown:?}"
+    );
+    assert!(
+        !in_terminal(&format!("{args} --quiet"), false)
+            .unwrap()
+            .contains("reading models")
+    );
+    assert!(!in_terminal(args, true).unwrap().contains("reading models"));
+    // Not a terminal: nothing on stderr.
+    let f = fixture();
+    let run = pedigree(
+        &[
+            "family",
+            "--all",
+            "--mirror",
+            f.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        f.path(),
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}

@@ -103,6 +103,9 @@ pub(crate) struct SourceArgs {
     /// How many generations above a model to walk at most.
     #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
     pub(crate) max_depth: usize,
+    /// No progress bar (there is none in CI, or when stderr is not a terminal, either).
+    #[arg(long, short = 'q')]
+    pub(crate) quiet: bool,
     /// How many descendants a `family` run audits at most.
     #[arg(long, default_value_t = DEFAULT_MAX_FAMILY)]
     pub(crate) max_family: usize,

@@ -263,6 +263,7 @@ impl Lineage {
 
 /// Builds a [`Lineage`] from a source.
 pub struct LineageBuilder<'a> {
+    progress: Option<&'a dyn crate::audit::Progress>,
     source: &'a dyn Source,
     catalogue: &'a Catalogue,
     max_depth: usize,
@@ -272,11 +273,18 @@ pub struct LineageBuilder<'a> {
 impl<'a> LineageBuilder<'a> {
     pub fn new(source: &'a dyn Source, catalogue: &'a Catalogue, max_depth: usize) -> Self {
         LineageBuilder {
+            progress: None,
             source,
             catalogue,
             max_depth,
             lineage: Lineage::default(),
         }
+    }
+
+    /// Reports models read to `progress`.
+    pub fn with_progress(mut self, progress: Option<&'a dyn crate::audit::Progress>) -> Self {
+        self.progress = progress;
+        self
     }
 
     /// Every descendant of the roots (not the roots themselves), breadth first, each once. A
@@ -330,10 +338,16 @@ impl<'a> LineageBuilder<'a> {
             .collect();
         frontier.sort();
         let mut depth = 0;
+        if let Some(p) = self.progress {
+            p.stage("reading models", None);
+        }
         while !frontier.is_empty() {
             let records =
                 futures_util::future::join_all(frontier.iter().map(|id| self.source.model(id)))
                     .await;
+            if let Some(p) = self.progress {
+                p.advance(records.len() as u64);
+            }
             let mut next = Vec::new();
             for (id, record) in frontier.iter().zip(records) {
                 let model = match record {
