@@ -14,7 +14,7 @@ use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
 use pedigree::report::{render_markdown, render_stats_csv, render_stats_human};
-use pedigree::source::{LocalRepo, Mirror, Source};
+use pedigree::source::{LocalRepo, Mirror, Snapshot, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -89,6 +89,16 @@ fn run(cli: Cli) -> Result<u8> {
             &source,
             format,
         ),
+        Command::Snapshot { mirror, output } => {
+            let file =
+                std::fs::File::create(&output).with_context(|| format!("{}", output.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            let written =
+                pedigree::source::write_snapshot(&mirror, &mut out).map_err(anyhow::Error::msg)?;
+            out.flush()?;
+            eprintln!("pedigree: wrote {written} models to {}", output.display());
+            Ok(EXIT_CLEAN)
+        }
         Command::Rules {
             licenses,
             format,
@@ -154,9 +164,16 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
         .context("starting the runtime")?;
     // Models come from a mirror when one is given, else from the Hub. The client is built inside
     // the runtime, whose clock the deadline is measured on.
-    let models: Arc<dyn Source> = match &args.mirror {
-        Some(dir) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
-        None => {
+    let models: Arc<dyn Source> = match (&args.mirror, &args.snapshot) {
+        (Some(dir), _) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
+        (None, Some(file)) => {
+            let snapshot = Snapshot::open(file).map_err(anyhow::Error::msg)?;
+            for (line, problem) in snapshot.problems.iter().take(10) {
+                tracing::warn!("snapshot {}:{line}: skipped: {problem}", file.display());
+            }
+            Arc::new(snapshot)
+        }
+        (None, None) => {
             let _guard = runtime.enter();
             let pinned = match &request {
                 Request::Model(id) => Some(id.as_str()),

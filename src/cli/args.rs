@@ -51,6 +51,14 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
         format: StatsFormat,
     },
+    /// Convert a Hub mirror into a snapshot file (JSON Lines, one model per line).
+    Snapshot {
+        /// The mirror directory.
+        mirror: PathBuf,
+        /// The snapshot to write.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: PathBuf,
+    },
     /// List the rules Pedigree reports (or, with --licenses, the licence catalogue).
     Rules {
         #[arg(long)]
@@ -92,8 +100,16 @@ pub(crate) struct AuditOpts {
 #[derive(Args)]
 pub(crate) struct SourceArgs {
     /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
-    #[arg(long, value_name = "DIR", env = "PEDIGREE_MIRROR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "PEDIGREE_MIRROR",
+        conflicts_with = "snapshot"
+    )]
     pub(crate) mirror: Option<PathBuf>,
+    /// A Hub snapshot (JSON Lines, see `pedigree snapshot`) to read models from.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) snapshot: Option<PathBuf>,
     /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
     #[arg(long, value_name = "DIR")]
     pub(crate) rules: Option<PathBuf>,

@@ -5,10 +5,12 @@
 pub mod hub;
 mod local;
 mod mirror;
+mod snapshot;
 
 pub use hub::{HubClient, HubOptions};
 pub use local::LocalRepo;
 pub use mirror::Mirror;
+pub use snapshot::{Snapshot, write_snapshot};
 
 use async_trait::async_trait;
 use serde::Deserialize;

@@ -1,0 +1,262 @@
+//! A bulk snapshot of the Hub: JSON Lines, one model-info object per line, with the card's text
+//! under `"readme"` and other repo files under `"files"` (`{"LICENSE": "..."}`).
+//!
+//! One streaming pass indexes where each model's line starts and which parents its tags name;
+//! a model's line is read and parsed only when the audit asks for it. The index (ids, offsets,
+//! children) is all that is kept of models not being audited.
+
+use super::mirror::parents_from_tags;
+use super::{
+    MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, card_text, valid_model_id,
+};
+use async_trait::async_trait;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where each model's line is, and who names whom as a parent.
+#[derive(Debug, Default)]
+struct Index {
+    lines: HashMap<String, (u64, u32)>,
+    children: HashMap<String, Vec<String>>,
+    models: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Snapshot {
+    path: PathBuf,
+    index: Index,
+    /// One open handle, seeked per read (reads are short and local).
+    file: Mutex<File>,
+    /// Lines that could not be read while indexing: (1-based line, reason).
+    pub problems: Vec<(usize, String)>,
+}
+
+#[derive(Deserialize)]
+struct Head {
+    #[serde(default)]
+    id: String,
+    #[serde(default, rename = "modelId")]
+    model_id: String,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(flatten)]
+    info: ModelInfo,
+    readme: Option<String>,
+    #[serde(default)]
+    files: HashMap<String, String>,
+}
+
+impl Snapshot {
+    /// Indexes a snapshot file in one pass. Lines that are not model objects are recorded in
+    /// `problems` and skipped.
+    pub fn open(path: &Path) -> Result<Snapshot, SourceError> {
+        let file = File::open(path)
+            .map_err(|e| SourceError::NotFound(format!("snapshot {}: {e}", path.display())))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut index = Index::default();
+        let mut problems = Vec::new();
+        let mut offset = 0u64;
+        let mut line = Vec::new();
+        let mut number = 0usize;
+        loop {
+            line.clear();
+            // Bounded: a line longer than the file limit is skipped, not buffered whole.
+            let read = (&mut reader)
+                .take(MAX_FILE_BYTES + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|e| SourceError::Other(format!("snapshot {}: {e}", path.display())))?;
+            if read == 0 {
+                break;
+            }
+            number += 1;
+            let start = offset;
+            offset += read as u64;
+            if read as u64 > MAX_FILE_BYTES {
+                problems.push((number, format!("longer than {MAX_FILE_BYTES} bytes")));
+                // Skip the rest of the over-long line.
+                let mut rest = Vec::new();
+                let more = reader.read_until(b'\n', &mut rest).unwrap_or(0);
+                offset += more as u64;
+                continue;
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<Head>(&line) {
+                Ok(head) => {
+                    let id = if head.id.is_empty() {
+                        head.model_id
+                    } else {
+                        head.id
+                    };
+                    if !valid_model_id(&id) {
+                        problems.push((number, format!("`{id}` is not a model id")));
+                        continue;
+                    }
+                    for parent in parents_from_tags(&head.tags) {
+                        index.children.entry(parent).or_default().push(id.clone());
+                    }
+                    index.models.push(id.clone());
+                    index.lines.insert(id, (start, read as u32));
+                }
+                Err(e) => problems.push((number, e.to_string())),
+            }
+        }
+        index.models.sort();
+        index.children.values_mut().for_each(|v| v.sort());
+        let file = File::open(path)
+            .map_err(|e| SourceError::Other(format!("snapshot {}: {e}", path.display())))?;
+        Ok(Snapshot {
+            path: path.to_path_buf(),
+            index,
+            file: Mutex::new(file),
+            problems,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.models.is_empty()
+    }
+
+    fn line(&self, id: &str) -> Result<Line, SourceError> {
+        let Some(&(start, len)) = self.index.lines.get(id) else {
+            return Err(SourceError::NotFound(format!(
+                "{id} is not in the snapshot"
+            )));
+        };
+        let mut bytes = vec![0; len as usize];
+        {
+            let mut file = self
+                .file
+                .lock()
+                .map_err(|_| SourceError::Other("snapshot file lock poisoned".into()))?;
+            file.seek(SeekFrom::Start(start))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|e| {
+                    SourceError::Other(format!("snapshot {}: {e}", self.path.display()))
+                })?;
+        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| SourceError::Invalid(format!("snapshot line of {id}: {e}")))
+    }
+}
+
+#[async_trait]
+impl Source for Snapshot {
+    async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
+        let line = self.line(id)?;
+        let (readme, card_error) = match line.readme {
+            Some(text) => {
+                let (text, error) = card_text(text.into_bytes());
+                (Some(text), error)
+            }
+            None => (None, None),
+        };
+        Ok(ModelRecord {
+            info: ModelInfo {
+                id: id.to_string(),
+                ..line.info
+            },
+            readme,
+            renamed_to: None,
+            card_error,
+        })
+    }
+
+    async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {
+        let line = self.line(id)?;
+        line.files
+            .get(path)
+            .map(|text| text.clone().into_bytes())
+            .ok_or_else(|| SourceError::NotFound(format!("{id}/{path} is not in the snapshot")))
+    }
+
+    async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {
+        Ok(self.index.children.get(id).cloned().unwrap_or_default())
+    }
+
+    async fn all_models(&self) -> Result<Vec<String>, SourceError> {
+        Ok(self.index.models.clone())
+    }
+}
+
+/// Writes a mirror as a snapshot: each model's info.json, its README.md as `"readme"`, and its
+/// other files that are text as `"files"`. Returns the number of models written.
+pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usize, SourceError> {
+    let mut owners: Vec<PathBuf> = std::fs::read_dir(mirror)
+        .map_err(|e| SourceError::NotFound(format!("mirror {}: {e}", mirror.display())))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    owners.sort();
+    let mut written = 0;
+    for owner in owners {
+        let mut repos: Vec<PathBuf> = std::fs::read_dir(&owner)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        repos.sort();
+        for repo in repos.into_iter().filter(|r| r.join("info.json").is_file()) {
+            let Some(bytes) = super::mirror::read_bounded(&repo.join("info.json"), "info.json")?
+            else {
+                continue;
+            };
+            let Ok(serde_json::Value::Object(mut object)) =
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+            else {
+                continue;
+            };
+            let mut files = serde_json::Map::new();
+            let mut names: Vec<PathBuf> = std::fs::read_dir(&repo)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            names.sort();
+            for path in names {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if name == "info.json" || !path.is_file() {
+                    continue;
+                }
+                let Ok(Some(bytes)) = super::mirror::read_bounded(&path, &name) else {
+                    continue;
+                };
+                let Ok(text) = String::from_utf8(bytes) else {
+                    continue;
+                };
+                if name == "README.md" {
+                    object.insert("readme".into(), text.into());
+                } else {
+                    files.insert(name, text.into());
+                }
+            }
+            if !files.is_empty() {
+                object.insert("files".into(), files.into());
+            }
+            let line =
+                serde_json::to_string(&object).map_err(|e| SourceError::Other(e.to_string()))?;
+            writeln!(out, "{line}").map_err(|e| SourceError::Other(e.to_string()))?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}

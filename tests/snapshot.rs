@@ -1,0 +1,124 @@
+//! Bulk snapshots (JSON Lines): converted from a mirror, audited with the same results, and
+//! bad lines skipped with a warning while the rest is audited.
+
+mod common;
+
+use common::{pedigree, repo_root};
+use std::collections::BTreeSet;
+
+fn findings(run: &common::Run) -> BTreeSet<(String, String, String)> {
+    run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["model"].as_str().unwrap().into(),
+                f["rule"].as_str().unwrap().into(),
+                f["fingerprint"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_snapshot_audits_like_the_mirror_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("examples.jsonl");
+    let convert = pedigree(
+        &["snapshot", "examples/mirror", "-o", file.to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(convert.code, 0, "{}", convert.stderr);
+    assert!(
+        convert.stderr.contains("wrote 27 models"),
+        "{}",
+        convert.stderr
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 27);
+    assert!(
+        text.contains("\"readme\":") && text.contains("\"files\":{\"LICENSE.txt\""),
+        "cards and licence files travel"
+    );
+
+    let mirror = pedigree(
+        &[
+            "family",
+            "--all",
+            "--mirror",
+            "examples/mirror",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        &repo_root(),
+    );
+    let snapshot = pedigree(
+        &[
+            "family",
+            "--all",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(findings(&mirror), findings(&snapshot));
+    let family = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        &repo_root(),
+    );
+    assert!(family.has("acme-support/llama2-7b-helpdesk", "license-drift"));
+}
+
+#[test]
+fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.jsonl");
+    let lines = [
+        r#"{"id": "meta-llama/Llama-2-7b-hf", "tags": ["license:llama2"], "readme": "---\nlicense: llama2\n---\n"}"#,
+        r#"{"id": "a/drift", "tags": ["base_model:meta-llama/Llama-2-7b-hf"], "readme": "---\nlicense: mit\nbase_model: meta-llama/Llama-2-7b-hf\n---\n"}"#,
+        r#"{"id": "broken"#,
+        r#"{"id": "../etc/passwd", "tags": []}"#,
+        "",
+        r#"[1, 2, 3]"#,
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let run = pedigree(
+        &[
+            "family",
+            "--all",
+            "--snapshot",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.has("a/drift", "license-drift"));
+    assert_eq!(run.json()["summary"]["models"], 2);
+    for line in [3, 4, 6] {
+        assert!(
+            run.stderr.contains(&format!("bad.jsonl:{line}: skipped")),
+            "line {line}: {}",
+            run.stderr
+        );
+    }
+}
