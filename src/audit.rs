@@ -1,6 +1,6 @@
 //! One audit run: source → lineage → checks → sink → report.
 
-use crate::checks::{self, Context, ParentFinder};
+use crate::checks::{self, Context};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, RuleDocs, Sink};
@@ -137,7 +137,7 @@ impl Auditor<'_> {
             truncated,
         } = self.walk(target).await?;
         let cycles = lineage.cycles();
-        let finder = ParentFinder::build(&lineage);
+        let finder = std::sync::OnceLock::new();
         let ctx = Context {
             lineage: &lineage,
             catalogue: self.catalogue,
@@ -176,11 +176,23 @@ impl Auditor<'_> {
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }
-        for node in &order {
-            sink.extend(checks::check(&ctx, *node));
-            if let Some(p) = self.progress {
-                p.advance(1);
-            }
+        // Each model's checks read the lineage and write nothing: they run on all cores (rayon),
+        // and the sink takes their findings in a fixed order.
+        let per_model: Vec<Vec<Finding>> = {
+            use rayon::prelude::*;
+            order
+                .par_iter()
+                .map(|node| {
+                    let found = checks::check(&ctx, *node);
+                    if let Some(p) = self.progress {
+                        p.advance(1);
+                    }
+                    found
+                })
+                .collect()
+        };
+        for found in per_model {
+            sink.extend(found);
         }
         let (mut findings, summary) = sink.finish();
         findings.sort_by(|a, b| {

@@ -157,6 +157,12 @@ impl Opened {
 }
 
 fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
+    if let Some(jobs) = args.jobs {
+        // Set once per process; a second call (never made here) would be refused, not fatal.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
     let (catalogue, docs) = catalogue(args.rules.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -32,9 +32,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let Some(own_rank) = restrictiveness(cat.get(own).class) else {
         return;
     };
-    if s.model.shingles().len() < MIN_SHINGLES {
-        return;
-    }
+    // Shingles are computed only for pairs the licences make worth comparing.
     for (ancestor, model) in ctx.binding(s) {
         let Some(theirs) = model.terms.expr().and_then(|e| e.single()) else {
             continue;
@@ -42,7 +40,10 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         let Some(their_rank) = restrictiveness(cat.get(theirs).class) else {
             continue;
         };
-        if their_rank <= own_rank || model.shingles().len() < MIN_SHINGLES {
+        if their_rank <= own_rank
+            || s.model.shingles().len() < MIN_SHINGLES
+            || model.shingles().len() < MIN_SHINGLES
+        {
             continue;
         }
         let similarity = s.model.shingles().jaccard(model.shingles());

@@ -37,8 +37,9 @@ pub struct Context<'a> {
     pub cycles: &'a [Vec<NodeIndex>],
     /// The lowest SPDX text-detection score that identifies a licence file (0..1).
     pub confidence_threshold: f32,
-    /// Ranks known models as parents, for models that declare none.
-    pub parent_finder: Option<&'a ParentFinder>,
+    /// Ranks known models as parents, for models that declare none; built on first use (most
+    /// runs have no orphan, and the index costs memory in proportion to the run).
+    pub parent_finder: Option<&'a std::sync::OnceLock<ParentFinder>>,
     /// Generations above a model that its checks look at.
     pub max_depth: usize,
 }

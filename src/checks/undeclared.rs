@@ -195,6 +195,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     {
         return;
     }
+    let finder = finder.get_or_init(|| ParentFinder::build(ctx.lineage));
     let Some(&(best, score)) = finder.rank(s.model, 1).first() else {
         return;
     };

@@ -119,6 +119,9 @@ pub(crate) struct SourceArgs {
     /// How many generations above a model to walk at most.
     #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
     pub(crate) max_depth: usize,
+    /// Threads for parsing and checking (default: every core; 1 for a sequential run).
+    #[arg(long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
     /// No progress bar (there is none in CI, or when stderr is not a terminal, either).
     #[arg(long, short = 'q')]
     pub(crate) quiet: bool,

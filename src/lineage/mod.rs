@@ -261,6 +261,10 @@ impl Lineage {
     }
 }
 
+/// Models read at once: bounds the raw records in memory while keeping enough requests in
+/// flight for any concurrency a source allows.
+const BATCH: usize = 4096;
+
 /// Builds a [`Lineage`] from a source.
 pub struct LineageBuilder<'a> {
     progress: Option<&'a dyn crate::audit::Progress>,
@@ -342,53 +346,69 @@ impl<'a> LineageBuilder<'a> {
             p.stage("reading models", None);
         }
         while !frontier.is_empty() {
-            let records =
-                futures_util::future::join_all(frontier.iter().map(|id| self.source.model(id)))
-                    .await;
-            if let Some(p) = self.progress {
-                p.advance(records.len() as u64);
-            }
             let mut next = Vec::new();
-            for (id, record) in frontier.iter().zip(records) {
-                let model = match record {
-                    Ok(record) => Model::from_record(record, self.catalogue),
-                    Err(e) => {
-                        self.lineage.insert(id, NodeState::Unresolved(e));
-                        continue;
-                    }
+            // A level is read in batches: at most BATCH raw records are in memory at once, however
+            // wide the level (a whole-snapshot audit has a million models in its first level).
+            for batch in frontier.chunks(BATCH) {
+                let records =
+                    futures_util::future::join_all(batch.iter().map(|id| self.source.model(id)))
+                        .await;
+                if let Some(p) = self.progress {
+                    p.advance(records.len() as u64);
+                }
+                // Parsing cards is the costly part of reading; it runs on all cores (rayon).
+                let catalogue = self.catalogue;
+                let models: Vec<Result<Model, SourceError>> = {
+                    use rayon::prelude::*;
+                    records
+                        .into_par_iter()
+                        .map(|r| r.map(|record| Model::from_record(record, catalogue)))
+                        .collect()
                 };
-                let parents = model.card.meta.base_model.clone();
-                let declared = model
-                    .card
-                    .meta
-                    .base_model_relation
-                    .as_deref()
-                    .and_then(Relation::parse);
-                let relation = infer_relation(
-                    declared,
-                    parents.len(),
-                    model.info.files(),
-                    model
-                        .info
-                        .tags
-                        .iter()
-                        .chain(&model.card.meta.tags)
-                        .map(String::as_str),
-                );
-                let child = self
-                    .lineage
-                    .insert(id, NodeState::Resolved(Box::new(model)));
-                for parent in parents {
-                    let parent_index = match self.lineage.find(&parent) {
-                        Some(index) => index,
-                        // A placeholder until a later level fetches it, or for good beyond the cap.
-                        None => self.lineage.insert(&parent, NodeState::BeyondDepth),
+                for (id, model) in batch.iter().zip(models) {
+                    let mut model = match model {
+                        Ok(model) => model,
+                        Err(e) => {
+                            self.lineage.insert(id, NodeState::Unresolved(e));
+                            continue;
+                        }
                     };
-                    if depth < self.max_depth && !self.is_fetched(&parent) {
-                        next.push(parent);
-                    }
-                    if !self.lineage.graph.contains_edge(child, parent_index) {
-                        self.lineage.graph.add_edge(child, parent_index, relation);
+                    let parents = model.card.meta.base_model.clone();
+                    let declared = model
+                        .card
+                        .meta
+                        .base_model_relation
+                        .as_deref()
+                        .and_then(Relation::parse);
+                    let relation = infer_relation(
+                        declared,
+                        parents.len(),
+                        model.info.files(),
+                        model
+                            .info
+                            .tags
+                            .iter()
+                            .chain(&model.card.meta.tags)
+                            .map(String::as_str),
+                    );
+                    // Tags have served (relation here, children in the source's index); they are
+                    // the largest part of a model's info, and nothing later reads them.
+                    model.info.tags = Vec::new();
+                    let child = self
+                        .lineage
+                        .insert(id, NodeState::Resolved(Box::new(model)));
+                    for parent in parents {
+                        let parent_index = match self.lineage.find(&parent) {
+                            Some(index) => index,
+                            // A placeholder until a later level fetches it, or for good beyond the cap.
+                            None => self.lineage.insert(&parent, NodeState::BeyondDepth),
+                        };
+                        if depth < self.max_depth && !self.is_fetched(&parent) {
+                            next.push(parent);
+                        }
+                        if !self.lineage.graph.contains_edge(child, parent_index) {
+                            self.lineage.graph.add_edge(child, parent_index, relation);
+                        }
                     }
                 }
             }
