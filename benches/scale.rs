@@ -13,6 +13,8 @@ use std::time::Instant;
 /// Runs a command; returns (seconds, peak resident memory in MB) of that one process.
 fn measure(command: &mut Command) -> (f64, f64) {
     let start = Instant::now();
+    // Reaped below with wait4, which also returns the child's own peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = command.spawn().expect("spawn pedigree");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
