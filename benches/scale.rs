@@ -72,6 +72,13 @@ fn main() {
                 n as f64 / wall
             );
         }
+        // PEDIGREE_SCALE_KEEP=DIR keeps the snapshots there, for experiments.
+        if let Some(keep) = std::env::var_os("PEDIGREE_SCALE_KEEP") {
+            let _ = std::fs::copy(
+                &file,
+                std::path::Path::new(&keep).join(file.file_name().unwrap()),
+            );
+        }
         let _ = std::fs::remove_file(&file);
     }
 }
