@@ -234,37 +234,28 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
 }
 
 fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
+    let opened = open(request, &opts.source)?;
+    let bar = Bar::for_terminal(opts.source.quiet);
+    let auditor = opened.auditor(opts.source.max_depth, opts.source.max_family, bar.as_ref());
     let Opened {
-        catalogue,
         docs,
         config,
-        source,
         target,
         local,
         runtime,
-    } = open(request, &opts.source)?;
-    let bar = Bar::for_terminal(opts.source.quiet);
-    let auditor = Auditor {
-        progress: bar.as_ref().map(|b| b as &dyn pedigree::audit::Progress),
-        source: source.as_ref(),
-        catalogue: &catalogue,
-        docs: &docs,
-        config: &config,
-        max_depth: opts.source.max_depth,
-        max_family: opts.source.max_family,
-        today: today(),
-    };
-    let report = runtime.block_on(auditor.run(&target))?;
+        ..
+    } = &opened;
+    let report = runtime.block_on(auditor.run(target))?;
     drop(bar);
-    write_report(&report, &docs, opts.format, opts.output.as_deref())?;
+    write_report(&report, docs, opts.format, opts.output.as_deref())?;
     for (format, file) in &opts.also {
-        write_report(&report, &docs, *format, Some(file))?;
+        write_report(&report, docs, *format, Some(file))?;
     }
     for notify in &opts.notify.notify {
         match notify {
-            Notify::Github => notify_github(&runtime, &report, &target, &opts.notify)?,
-            Notify::Hub => notify_hub(&runtime, &report, &docs, &opts, local.as_deref())?,
-            Notify::Email => notify_email(&report, &config, opts.notify.baseline.as_deref())?,
+            Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
+            Notify::Hub => notify_hub(runtime, &report, docs, &opts, local.as_deref())?,
+            Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
         }
     }
     // Step outputs for GitHub Actions: counts a workflow can branch on.

@@ -144,15 +144,7 @@ fn copies<'a>(
     blocked: &mut Blocked<'a>,
     out: &mut Vec<Finding>,
 ) {
-    let mut asked: Vec<LicenseId> = Vec::new();
-    for (ancestor, model) in ctx.binding(s) {
-        let Some(licence) = model.terms.expr().and_then(|e| e.single()) else {
-            continue;
-        };
-        if asked.contains(&licence) {
-            continue;
-        }
-        asked.push(licence);
+    for (ancestor, model, licence) in ctx.binding_licences(s) {
         let entry = ctx.catalogue.get(licence);
         let Some(ob) = entry
             .obligations

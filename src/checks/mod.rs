@@ -90,6 +90,23 @@ impl Context<'_> {
         })
     }
 
+    /// Each licence that binds the subject, once, with the nearest ancestor under it.
+    pub(crate) fn binding_licences<'s>(
+        &'s self,
+        s: &'s Subject<'_>,
+    ) -> Vec<(&'s Ancestor, &'s Model, crate::license::LicenseId)> {
+        let mut out: Vec<(&Ancestor, &Model, crate::license::LicenseId)> = Vec::new();
+        for (ancestor, model) in self.binding(s) {
+            let Some(licence) = model.terms.expr().and_then(|e| e.single()) else {
+                continue;
+            };
+            if !out.iter().any(|(_, _, l)| *l == licence) {
+                out.push((ancestor, model, licence));
+            }
+        }
+        out
+    }
+
     /// True when no model under audit stands between the subject and this ancestor, so the
     /// subject is the nearest audited model to report the ancestor's problem on.
     pub(crate) fn nearest_audited(&self, ancestor: &Ancestor) -> bool {

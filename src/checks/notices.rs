@@ -4,7 +4,7 @@
 
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
-use crate::license::{LicenseId, ObligationKind, normalize_text};
+use crate::license::{ObligationKind, normalize_text};
 use crate::lineage::FileKind;
 
 /// Text as notices are compared: normalised, and without punctuation or symbols (©, (c), quotes
@@ -40,15 +40,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let unreadable = notices
         .iter()
         .find_map(|f| f.text.as_ref().err().map(|e| (f.path.as_str(), e)));
-    let mut asked: Vec<LicenseId> = Vec::new();
-    for (ancestor, model) in ctx.binding(s) {
-        let Some(licence) = model.terms.expr().and_then(|e| e.single()) else {
-            continue;
-        };
-        if asked.contains(&licence) {
-            continue;
-        }
-        asked.push(licence);
+    for (ancestor, model, licence) in ctx.binding_licences(s) {
         let entry = ctx.catalogue.get(licence);
         for ob in &entry.obligations {
             let Some(text) = &ob.text else { continue };
