@@ -134,7 +134,7 @@ fn the_action_annotates_summarises_and_sets_outputs() {
     let (code, stdout, outputs, summary, temp) = run_audit_step(
         &[
             ("model", model.to_str().unwrap()),
-            ("hf-token", "hf_NOTAREALTOKEN0000000000000000000"),
+            ("hf-token", "hf_not-a-real-token-0000"),
         ],
         &hub.url,
         &[],

@@ -7,7 +7,7 @@ use common::fake_hub::{Discussion, FakeHub, Faults};
 use common::{Fixture, model};
 use std::sync::atomic::Ordering;
 
-const TOKEN: &str = "hf_POSTINGTOKENpostingtokenPOSTING0123";
+const TOKEN: &str = "hf_posting-token-not-real-0123";
 
 fn fixture() -> Fixture {
     let f = Fixture::new();

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "ghp_TESTTOKENtesttokenTESTTOKEN0123456789";
+const TOKEN: &str = "ghp_test-token-not-a-real-one-0123";
 
 fn author() -> Value {
     let u = "https://api.github.com/users/pedigree-bot";

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 
-const SECRET: &str = "hf_TESTSECRETtestsecretTESTSECRET0123";
+const SECRET: &str = "hf_test-secret-not-a-real-token-0123";
 
 fn examples() -> std::path::PathBuf {
     repo_root().join("examples/mirror")
