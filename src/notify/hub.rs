@@ -91,10 +91,13 @@ impl HubDiscussions {
         })
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, HubPostError> {
-        let response = self
-            .http
-            .get(url)
+    /// Sends a request; an answer other than 2xx is an error naming the URL and the status.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<reqwest::Response, HubPostError> {
+        let response = request
             .send()
             .await
             .map_err(|e| HubPostError(format!("{url}: {}", e.without_url())))?;
@@ -104,6 +107,11 @@ impl HubDiscussions {
                 response.status()
             )));
         }
+        Ok(response)
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, HubPostError> {
+        let response = self.send(self.http.get(url), url).await?;
         response
             .json()
             .await
@@ -172,19 +180,7 @@ impl HubDiscussions {
             ),
         };
         self.wait_turn().await;
-        let response = self
-            .http
-            .post(&url)
-            .json(&payload)
-            .send()
-            .await
-            .map_err(|e| HubPostError(format!("{url}: {}", e.without_url())))?;
-        if !response.status().is_success() {
-            return Err(HubPostError(format!(
-                "{url}: the Hub answered {}",
-                response.status()
-            )));
-        }
+        self.send(self.http.post(&url).json(&payload), &url).await?;
         Ok(if matches!(plan, Plan::Open) {
             Posted::Created
         } else {
