@@ -129,6 +129,11 @@ fn fixture() -> Fixture {
 }
 
 fn digest(f: &Fixture, smtp_port: u16, baseline: &Path) -> common::Run {
+    digest_with(f, smtp_port, baseline, &[])
+}
+
+/// `digest` with more environment (credentials, log level); later values win.
+fn digest_with(f: &Fixture, smtp_port: u16, baseline: &Path, env: &[(&str, &str)]) -> common::Run {
     let out = Command::new(env!("CARGO_BIN_EXE_pedigree"))
         .args([
             "family",
@@ -151,6 +156,7 @@ fn digest(f: &Fixture, smtp_port: u16, baseline: &Path) -> common::Run {
         .env("SMTP_FROM", "Pedigree <audit@example.org>")
         .env("SMTP_TO", "maintainers@example.org, legal@example.org")
         .env("PEDIGREE_LOG", "debug")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     common::Run {
@@ -251,34 +257,14 @@ fn a_failed_send_keeps_the_baseline_and_never_shows_the_password() {
         .local_addr()
         .unwrap()
         .port();
-    let out = Command::new(env!("CARGO_BIN_EXE_pedigree"))
-        .args([
-            "family",
-            "meta-llama/Llama-2-7b-hf",
-            "--mirror",
-            f.path().to_str().unwrap(),
-            "--notify",
-            "email",
-        ])
-        .args([
-            "--baseline",
-            baseline.to_str().unwrap(),
-            "--fail-on",
-            "never",
-        ])
-        .env("SMTP_HOST", "127.0.0.1")
-        .env("SMTP_PORT", port.to_string())
-        .env("SMTP_SECURITY", "none")
-        .env("SMTP_FROM", "audit@example.org")
-        .env("SMTP_TO", "maintainers@example.org")
-        .env("SMTP_USERNAME", "audit")
-        .env("SMTP_PASSWORD", PASSWORD)
-        .env("PEDIGREE_LOG", "trace")
-        .output()
-        .unwrap();
-    let shown =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{shown}");
+    let env = [
+        ("SMTP_USERNAME", "audit"),
+        ("SMTP_PASSWORD", PASSWORD),
+        ("PEDIGREE_LOG", "trace"),
+    ];
+    let run = digest_with(&f, port, &baseline, &env);
+    let shown = run.stdout + &run.stderr;
+    assert_eq!(run.code, 2, "{shown}");
     assert!(shown.contains("email:"), "{shown}");
     assert_eq!(
         std::fs::read(&baseline).unwrap(),

@@ -38,6 +38,15 @@ fn issue(number: u64, title: &str, body: &str) -> Value {
            "updated_at": "2026-01-01T00:00:00Z", "closed_at": null, "author_association": "OWNER"})
 }
 
+/// Fails the test (at `verify`) if a request of this method arrives: for runs that must write nothing.
+async fn forbid(server: &MockServer, verb: &str) {
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(server)
+        .await;
+}
+
 /// Runs pedigree with `--notify github` against the mock; returns (exit code, stdout+stderr).
 fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
@@ -118,16 +127,8 @@ async fn sticky_comment_is_created_then_left_alone_then_edited() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
+    forbid(&server, "POST").await;
+    forbid(&server, "PATCH").await;
     let (code, out) = notify(
         &server,
         &["audit", "acme-support/llama2-7b-helpdesk", "--pr", "5"],
@@ -152,11 +153,7 @@ async fn sticky_comment_is_created_then_left_alone_then_edited() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
+    forbid(&server, "POST").await;
     let (code, out) = notify(
         &server,
         &["audit", "sqlcraft/gemma-2b-sql-lora", "--pr", "5"],
@@ -249,16 +246,8 @@ async fn a_family_keeps_one_tracking_issue() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
+    forbid(&server, "POST").await;
+    forbid(&server, "PATCH").await;
     let (code, out) = notify(&server, &["family", "google/gemma-2b"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("unchanged"), "{out}");
