@@ -43,6 +43,7 @@ impl Setup {
             max_depth: DEFAULT_MAX_DEPTH,
             max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
             today: today(),
+            body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
             progress: None,
         };
         runtime.block_on(auditor.run(target)).expect("audit")

@@ -5,16 +5,19 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Rule, RuleDocs, Sink};
 use crate::license::{Catalogue, Terms};
-use crate::lineage::{Lineage, LineageBuilder, NodeState};
+use crate::lineage::{Lineage, LineageBuilder, NodeState, card_shingles};
 use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
 use crate::source::Source;
 use petgraph::graph::NodeIndex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The default cap on generations walked above a model.
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// The default cap on the models of one run's families (bounds requests and memory).
 pub const DEFAULT_MAX_FAMILY: usize = 200_000;
+
+/// Models checked per batch: bounds the card text read again, and the findings in flight.
+const CHECK_BATCH: usize = 4096;
 
 /// What to audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +50,8 @@ pub struct Auditor<'a> {
     pub max_family: usize,
     /// The date waivers expire against.
     pub today: jiff::civil::Date,
+    /// Bytes of card text kept in memory ([`crate::lineage::DEFAULT_BODY_BUDGET`]).
+    pub body_budget: usize,
     pub progress: Option<&'a dyn Progress>,
 }
 
@@ -72,6 +77,7 @@ impl Auditor<'_> {
     pub async fn walk(&self, target: &Target) -> Result<Walked> {
         let mut truncated = false;
         let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth)
+            .keep_bodies(self.body_budget)
             .with_progress(self.progress);
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
@@ -138,7 +144,7 @@ impl Auditor<'_> {
         } = self.walk(target).await?;
         let cycles = lineage.cycles();
         let finder = std::sync::OnceLock::new();
-        let ctx = Context {
+        let base = Context {
             lineage: &lineage,
             catalogue: self.catalogue,
             policy: &self.config.policy,
@@ -147,6 +153,7 @@ impl Auditor<'_> {
             confidence_threshold: self.config.confidence_threshold,
             parent_finder: Some(&finder),
             max_depth: self.max_depth,
+            shingles: None,
         };
         let mut sink = Sink::new(self.docs, self.config, self.today);
         // A model the run was asked to audit and could not read is said, not dropped.
@@ -176,23 +183,36 @@ impl Auditor<'_> {
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }
-        // Each model's checks read the lineage and write nothing: they run on all cores (rayon),
-        // and the sink takes their findings in a fixed order.
-        let per_model: Vec<Vec<Finding>> = {
-            use rayon::prelude::*;
-            order
-                .par_iter()
-                .map(|node| {
-                    let found = checks::check(&ctx, *node);
-                    if let Some(p) = self.progress {
-                        p.advance(1);
-                    }
-                    found
-                })
-                .collect()
-        };
-        for found in per_model {
-            sink.extend(found);
+        // Models are checked in batches, in id order. Each model's checks read the lineage and
+        // write nothing: a batch runs on all cores (rayon), and the sink takes its findings in a
+        // fixed order. Card text not kept in memory is read again per batch, for that batch only.
+        for batch in order.chunks(CHECK_BATCH) {
+            let wanted = checks::wanted_texts(&base, batch);
+            let read = if wanted.is_empty() {
+                HashMap::new()
+            } else {
+                card_shingles(self.source, &lineage, &wanted).await
+            };
+            let ctx = Context {
+                shingles: Some(&read),
+                ..base
+            };
+            let per_model: Vec<Vec<Finding>> = {
+                use rayon::prelude::*;
+                batch
+                    .par_iter()
+                    .map(|node| {
+                        let found = checks::check(&ctx, *node);
+                        if let Some(p) = self.progress {
+                            p.advance(1);
+                        }
+                        found
+                    })
+                    .collect()
+            };
+            for found in per_model {
+                sink.extend(found);
+            }
         }
         let (mut findings, summary) = sink.finish();
         findings.sort_by(|a, b| {

@@ -152,6 +152,7 @@ impl Opened {
             max_depth,
             max_family,
             today: today(),
+            body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
         }
     }
 }
@@ -218,7 +219,9 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
 fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
     let opened = open(request, args)?;
     let bar = Bar::for_terminal(args.quiet);
-    let auditor = opened.auditor(args.max_depth, args.max_family, bar.as_ref());
+    let mut auditor = opened.auditor(args.max_depth, args.max_family, bar.as_ref());
+    // Similarity figures compare every parent and child: every card is kept.
+    auditor.body_budget = usize::MAX;
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
     let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
     let mut out = std::io::stdout().lock();

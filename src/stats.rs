@@ -6,7 +6,6 @@
 use crate::checks::{Judging, STRIKING_SIMILARITY, Verdict, judge};
 use crate::license::{Catalogue, Terms};
 use crate::lineage::Lineage;
-use crate::similarity::words;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -174,7 +173,7 @@ fn family(
             .entry(depth_of.get(&n).copied().unwrap_or(0))
             .or_default();
         entry.0 += 1;
-        entry.1 += words(&child.card.body).len();
+        entry.1 += child.text.words;
         for (p, relation) in lineage.parents(n) {
             let Some(parent) = lineage.node(p).model() else {
                 continue;
@@ -203,8 +202,12 @@ fn family(
                 .or_default()
                 .entry(to)
                 .or_default() += 1;
-            if child.shingles().len() >= MIN_SHINGLES && parent.shingles().len() >= MIN_SHINGLES {
-                parent_child.push(child.shingles().jaccard(parent.shingles()));
+            // Statistics keep every card (`keep_bodies`); a card not kept is left out.
+            if let (Some(c), Some(p)) = (child.text.shingles(), parent.text.shingles())
+                && c.len() >= MIN_SHINGLES
+                && p.len() >= MIN_SHINGLES
+            {
+                parent_child.push(c.jaccard(p));
             }
         }
     }
@@ -212,12 +215,12 @@ fn family(
     for kids in children.values() {
         let cards: Vec<_> = kids
             .iter()
-            .filter_map(|&k| lineage.node(k).model())
-            .filter(|m| m.shingles().len() >= MIN_SHINGLES)
+            .filter_map(|&k| lineage.node(k).model()?.text.shingles())
+            .filter(|s| s.len() >= MIN_SHINGLES)
             .collect();
         for (i, a) in cards.iter().enumerate() {
             for b in cards.iter().skip(i + 1).take(SIBLING_WINDOW) {
-                siblings.push(a.shingles().jaccard(b.shingles()));
+                siblings.push(a.jaccard(b));
             }
         }
     }

@@ -68,6 +68,58 @@ fn a_copied_card_with_a_less_restrictive_licence_is_reported() {
     );
 }
 
+/// The fixture's findings through the library, keeping at most `body_budget` bytes of card text.
+fn findings_with_budget(f: &Fixture, body_budget: usize) -> Vec<(String, String, String)> {
+    use pedigree::audit::{Auditor, Target};
+    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
+    let docs = pedigree::findings::RuleDocs::builtin().unwrap();
+    let config = pedigree::config::Config::default();
+    let mirror = pedigree::source::Mirror::open(f.path()).unwrap();
+    let auditor = Auditor {
+        source: &mirror,
+        catalogue: &catalogue,
+        docs: &docs,
+        config: &config,
+        max_depth: 32,
+        max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
+        today: "2026-11-21".parse().unwrap(),
+        body_budget,
+        progress: None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = runtime.block_on(auditor.run(&Target::All)).unwrap();
+    report
+        .findings
+        .iter()
+        .map(|f| (f.model.clone(), f.rule.to_string(), f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn cards_not_kept_in_memory_are_read_again_and_judged_the_same() {
+    let f = fixture();
+    // An orphan that mentions its parent, and a template card: measured when read, kept or not.
+    f.add_card(
+        "orphan/helper",
+        "license: llama2\n",
+        "Fine-tuned from meta-llama/Llama-2-7b-hf on bakery questions.",
+    );
+    let kept = findings_with_budget(&f, usize::MAX);
+    let dropped = findings_with_budget(&f, 0);
+    assert_eq!(kept, dropped);
+    let rules: Vec<&str> = dropped.iter().map(|(_, r, _)| r.as_str()).collect();
+    for rule in [
+        "card-copied-license-changed",
+        "notice-missing",
+        "undeclared-parent",
+    ] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+}
+
 #[test]
 fn stats_count_transitions_drift_and_similarity() {
     let f = fixture();

@@ -37,8 +37,8 @@ proptest! {
                 prop_assert!(line >= 1 && line <= lines, "line {} of {}", line, lines);
             }
         }
-        for line in card.key_lines.values() {
-            prop_assert!(*line >= 1 && *line <= lines);
+        for (_, line) in card.key_lines.iter() {
+            prop_assert!(line >= 1 && line <= lines);
         }
         let _ = normalize(&card.meta, catalogue());
     }

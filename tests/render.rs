@@ -262,6 +262,7 @@ fn example_report() -> (pedigree::report::Report, pedigree::findings::RuleDocs) 
         max_depth: 32,
         max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
         today: "2026-11-21".parse().unwrap(),
+        body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
         progress: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

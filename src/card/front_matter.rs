@@ -1,7 +1,6 @@
 //! Splitting a card into its YAML front matter and its Markdown body.
 
 use super::CardProblem;
-use std::collections::BTreeMap;
 
 /// A card cut in two. `yaml` is `None` when the card has no front matter (or it is unusable).
 #[derive(Debug)]
@@ -73,10 +72,46 @@ pub fn split(text: &str) -> FrontMatter<'_> {
     }
 }
 
-/// The README.md line of each top-level key. Front matter is a block mapping, so a top-level key
-/// is a line that starts in column 0 and is not a comment, list item or continuation.
-pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize> {
-    let mut keys = BTreeMap::new();
+/// The top-level keys Pedigree reads; findings point at no others, so no others' lines are kept.
+pub(super) const READ_KEYS: &[&str] = &[
+    "license",
+    "license_name",
+    "license_link",
+    "base_model",
+    "base_model_relation",
+    "language",
+    "datasets",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "extra_gated_prompt",
+    "licence",
+];
+
+/// The README.md line of each top-level key Pedigree reads: a few entries, held for every model of
+/// a run, so a small list rather than a map of every key the card has.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyLines(Vec<(&'static str, u32)>);
+
+impl KeyLines {
+    pub fn get(&self, key: &str) -> Option<usize> {
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|&(_, line)| line as usize)
+    }
+
+    /// Every key with its line.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
+        self.0.iter().map(|&(k, line)| (k, line as usize))
+    }
+}
+
+/// The README.md line of each top-level key that Pedigree reads. Front matter is a block mapping,
+/// so a top-level key is a line that starts in column 0 and is not a comment, list item or
+/// continuation.
+pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> KeyLines {
+    let mut keys: Vec<(&'static str, u32)> = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
         let Some(first) = line.chars().next() else {
             continue;
@@ -88,9 +123,13 @@ pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> BTreeMap<Str
             continue;
         };
         let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-        if !key.is_empty() {
-            keys.entry(key.to_string()).or_insert(first_line + i);
+        let Some(&known) = READ_KEYS.iter().find(|k| **k == key) else {
+            continue;
+        };
+        if !keys.iter().any(|(k, _)| *k == known) {
+            let line = u32::try_from(first_line + i).unwrap_or(u32::MAX);
+            keys.push((known, line));
         }
     }
-    keys
+    KeyLines(keys)
 }

@@ -2,10 +2,9 @@
 //! odd scalar types. A key with a value of the wrong shape is a problem, not a failure.
 
 use super::CardProblem;
-use super::front_matter::top_level_key_lines;
+use super::front_matter::KeyLines;
 use serde::Serialize;
 use serde_yaml::Value;
-use std::collections::BTreeMap;
 
 /// A field that the Hub accepts as one string or as a list of strings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -45,7 +44,7 @@ pub struct Metadata {
 
 struct Reader<'a> {
     map: &'a serde_yaml::Mapping,
-    lines: &'a BTreeMap<String, usize>,
+    lines: &'a KeyLines,
     problems: Vec<CardProblem>,
 }
 
@@ -74,7 +73,7 @@ impl Reader<'_> {
     fn problem(&mut self, key: &str, message: String) {
         self.problems.push(CardProblem {
             message,
-            line: self.lines.get(key).copied(),
+            line: self.lines.get(key),
         });
     }
 
@@ -139,12 +138,13 @@ impl Reader<'_> {
 impl Metadata {
     /// Reads metadata from front-matter YAML whose first line is README.md line `first_line`.
     /// The flag is false when nothing could be read at all.
-    pub(super) fn from_yaml(yaml: &str, first_line: usize) -> (Metadata, Vec<CardProblem>, bool) {
+    pub(super) fn from_yaml(
+        yaml: &str,
+        first_line: usize,
+        lines: &KeyLines,
+    ) -> (Metadata, Vec<CardProblem>, bool) {
         match serde_yaml::from_str::<Value>(yaml) {
-            Ok(value) => {
-                let lines = top_level_key_lines(yaml, first_line);
-                Metadata::from_value(&value, &lines, Some(first_line - 1))
-            }
+            Ok(value) => Metadata::from_value(&value, lines, Some(first_line - 1)),
             Err(err) => {
                 // serde_yaml counts lines from the start of the YAML block; README.md lines are
                 // what a user (and a GitHub annotation) needs.
@@ -166,7 +166,7 @@ impl Metadata {
     /// Reads metadata from the Hub's `cardData` JSON.
     pub(super) fn from_json(json: &serde_json::Value) -> (Metadata, Vec<CardProblem>, bool) {
         match serde_yaml::to_value(json) {
-            Ok(value) => Metadata::from_value(&value, &BTreeMap::new(), None),
+            Ok(value) => Metadata::from_value(&value, &KeyLines::default(), None),
             Err(err) => (
                 Metadata::default(),
                 vec![CardProblem {
@@ -180,7 +180,7 @@ impl Metadata {
 
     fn from_value(
         value: &Value,
-        lines: &BTreeMap<String, usize>,
+        lines: &KeyLines,
         fence_line: Option<usize>,
     ) -> (Metadata, Vec<CardProblem>, bool) {
         let map = match value {

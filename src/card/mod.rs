@@ -6,10 +6,8 @@
 mod front_matter;
 mod metadata;
 
-pub use front_matter::{FrontMatter, split};
+pub use front_matter::{FrontMatter, KeyLines, split};
 pub use metadata::{Metadata, OneOrMany};
-
-use std::collections::BTreeMap;
 
 /// Cards larger than this are not parsed (real cards are well under 1 MiB; the Hub itself limits
 /// the metadata block). The audit goes on with a `card-invalid` finding.
@@ -27,13 +25,22 @@ pub struct CardProblem {
 pub struct Card {
     pub meta: Metadata,
     /// 1-based README.md line of every top-level front-matter key.
-    pub key_lines: BTreeMap<String, usize>,
+    pub key_lines: KeyLines,
     pub problems: Vec<CardProblem>,
     /// The front matter exists but none of it could be read (invalid YAML, not a mapping, never
     /// closed, too large): the card's silence on a key then proves nothing.
     pub unreadable: bool,
     /// The Markdown after the front matter.
     pub body: String,
+}
+
+/// The Markdown body of README.md text, as [`Card::parse`] would keep it, without reading the
+/// metadata.
+pub fn body_of(text: &str) -> &str {
+    if text.len() > MAX_CARD_BYTES {
+        return "";
+    }
+    split(text).body
 }
 
 impl Card {
@@ -58,12 +65,14 @@ impl Card {
         let mut unreadable = !problems.is_empty();
         let (meta, key_lines) = match &fm.yaml {
             Some(yaml) => {
-                let (meta, mut meta_problems, ok) = Metadata::from_yaml(yaml, fm.first_line);
+                let lines = front_matter::top_level_key_lines(yaml, fm.first_line);
+                let (meta, mut meta_problems, ok) =
+                    Metadata::from_yaml(yaml, fm.first_line, &lines);
                 unreadable |= !ok;
                 problems.append(&mut meta_problems);
-                (meta, front_matter::top_level_key_lines(yaml, fm.first_line))
+                (meta, lines)
             }
-            None => (Metadata::default(), BTreeMap::new()),
+            None => (Metadata::default(), KeyLines::default()),
         };
         Card {
             meta,
@@ -88,6 +97,6 @@ impl Card {
 
     /// The README.md line of a top-level key, if the card has it.
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.key_lines.get(key).copied()
+        self.key_lines.get(key)
     }
 }

@@ -3,7 +3,10 @@
 
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
-use crate::license::Class;
+use crate::license::{Class, LicenseId};
+use crate::lineage::{Ancestor, Model};
+use crate::similarity::SHINGLE_WORDS;
+use petgraph::graph::NodeIndex;
 
 /// Jaccard similarity of the card bodies' 5-word shingles at or above which two cards are
 /// "strikingly similar". Calibrated on the shared Hub crawl (`pedigree stats`, README).
@@ -24,29 +27,64 @@ pub fn restrictiveness(class: Class) -> Option<u8> {
     })
 }
 
+/// An ancestor whose card is compared with the subject's, and its licence.
+type Pair<'s> = (&'s Ancestor, &'s Model, LicenseId);
+
+/// The ancestors whose cards the subject's card is compared with: under a single licence more
+/// restrictive than the subject's, both cards long enough to call a copy. Returns the subject's
+/// own licence with them.
+fn candidates<'s>(ctx: &'s Context<'_>, s: &'s Subject<'_>) -> Option<(LicenseId, Vec<Pair<'s>>)> {
+    let cat = ctx.catalogue;
+    let long_enough = |m: &Model| m.text.words + 1 >= MIN_SHINGLES + SHINGLE_WORDS;
+    let own = s.model.terms.expr().and_then(|e| e.single())?;
+    let own_rank = restrictiveness(cat.get(own).class)?;
+    if !long_enough(s.model) {
+        return None;
+    }
+    let out = ctx
+        .binding(s)
+        .filter_map(|(ancestor, model)| {
+            let theirs = model.terms.expr().and_then(|e| e.single())?;
+            let their_rank = restrictiveness(cat.get(theirs).class)?;
+            (their_rank > own_rank && long_enough(model)).then_some((ancestor, model, theirs))
+        })
+        .collect();
+    Some((own, out))
+}
+
+/// The models whose card shingles the check will need for this subject and which are not in
+/// memory: the auditor reads them again before the subject is checked.
+pub(super) fn wanted(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<NodeIndex>) {
+    let Some((_, pairs)) = candidates(ctx, s) else {
+        return;
+    };
+    if pairs.is_empty() {
+        return;
+    }
+    if s.model.text.body().is_none() {
+        out.push(s.node);
+    }
+    for (ancestor, model, _) in pairs {
+        if model.text.body().is_none() {
+            out.push(ancestor.node);
+        }
+    }
+}
+
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     let cat = ctx.catalogue;
-    let Some(own) = s.model.terms.expr().and_then(|e| e.single()) else {
+    let Some((own, pairs)) = candidates(ctx, s) else {
         return;
     };
-    let Some(own_rank) = restrictiveness(cat.get(own).class) else {
-        return;
-    };
-    // Shingles are computed only for pairs the licences make worth comparing.
-    for (ancestor, model) in ctx.binding(s) {
-        let Some(theirs) = model.terms.expr().and_then(|e| e.single()) else {
+    for (ancestor, model, theirs) in pairs {
+        let (Some(mine), Some(other)) = (ctx.shingles(s.node), ctx.shingles(ancestor.node)) else {
+            // Read again and lost (the auditor logged why): no comparison, no finding.
             continue;
         };
-        let Some(their_rank) = restrictiveness(cat.get(theirs).class) else {
-            continue;
-        };
-        if their_rank <= own_rank
-            || s.model.shingles().len() < MIN_SHINGLES
-            || model.shingles().len() < MIN_SHINGLES
-        {
+        if mine.len() < MIN_SHINGLES || other.len() < MIN_SHINGLES {
             continue;
         }
-        let similarity = s.model.shingles().jaccard(model.shingles());
+        let similarity = mine.jaccard(other);
         if similarity < STRIKING_SIMILARITY {
             continue;
         }

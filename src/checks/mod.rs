@@ -23,10 +23,12 @@ pub use verdict::{Judging, Reason, Verdict, judge};
 use crate::findings::Finding;
 use crate::license::Catalogue;
 use crate::lineage::{Ancestor, Lineage, Model};
+use crate::similarity::Shingles;
 use petgraph::graph::NodeIndex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What every check may look at.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub lineage: &'a Lineage,
     pub catalogue: &'a Catalogue,
@@ -42,6 +44,9 @@ pub struct Context<'a> {
     pub parent_finder: Option<&'a std::sync::OnceLock<ParentFinder>>,
     /// Generations above a model that its checks look at.
     pub max_depth: usize,
+    /// Shingles of cards whose text was not kept in memory, read again for the models being
+    /// checked (see [`wanted_texts`]).
+    pub shingles: Option<&'a HashMap<NodeIndex, Shingles>>,
 }
 
 /// One model as the checks see it.
@@ -67,6 +72,15 @@ impl Subject<'_> {
 }
 
 impl Context<'_> {
+    /// A model's card shingles: from its kept text, or as read again for this batch.
+    pub(crate) fn shingles(&self, node: NodeIndex) -> Option<&Shingles> {
+        let model = self.lineage.node(node).model()?;
+        model
+            .text
+            .shingles()
+            .or_else(|| self.shingles.and_then(|m| m.get(&node)))
+    }
+
     /// Ids along an ancestor's chain, nearest first.
     pub(crate) fn chain_ids(&self, ancestor: &Ancestor) -> Vec<String> {
         ancestor
@@ -116,17 +130,36 @@ impl Context<'_> {
     }
 }
 
-/// Runs every check on one model. Unresolved nodes have nothing to check.
-pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
-    let Some(model) = ctx.lineage.node(node).model() else {
-        return Vec::new();
-    };
+fn subject<'a>(ctx: &Context<'a>, node: NodeIndex) -> Option<Subject<'a>> {
+    let model = ctx.lineage.node(node).model()?;
     let (ancestors, beyond_depth) = ctx.lineage.ancestors_within(node, ctx.max_depth);
-    let subject = Subject {
+    Some(Subject {
         node,
         model,
         ancestors,
         beyond_depth,
+    })
+}
+
+/// The models whose card text the checks of `nodes` compare and that is not in memory, each
+/// once: the caller reads them again ([`crate::lineage::card_shingles`]) and passes them in
+/// [`Context::shingles`].
+pub fn wanted_texts(ctx: &Context<'_>, nodes: &[NodeIndex]) -> Vec<NodeIndex> {
+    let mut out = Vec::new();
+    for &node in nodes {
+        if let Some(subject) = subject(ctx, node) {
+            copied::wanted(ctx, &subject, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Runs every check on one model. Unresolved nodes have nothing to check.
+pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
+    let Some(subject) = subject(ctx, node) else {
+        return Vec::new();
     };
     let mut out = Vec::new();
     card::check(ctx, &subject, &mut out);

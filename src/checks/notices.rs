@@ -4,21 +4,8 @@
 
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
-use crate::license::{ObligationKind, normalize_text};
+use crate::license::{NoticeSet, ObligationKind};
 use crate::lineage::FileKind;
-
-/// Text as notices are compared: normalised, and without punctuation or symbols (©, (c), quotes
-/// and full stops vary between copies of the same notice).
-fn comparable(text: &str) -> String {
-    let kept: String = normalize_text(text)
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    kept.split_whitespace()
-        .filter(|w| *w != "c")
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     if s.model.card.unreadable {
@@ -30,13 +17,15 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         .iter()
         .filter(|f| FileKind::of(&f.path) == Some(FileKind::Notice))
         .collect();
-    let mut haystack = comparable(&s.model.card.body);
-    for file in &notices {
-        if let Ok(text) = &file.text {
-            haystack.push(' ');
-            haystack.push_str(&comparable(text));
-        }
-    }
+    // The card's notices were measured when it was read; NOTICE files are read for this run.
+    let in_files: Vec<NoticeSet> = notices
+        .iter()
+        .filter_map(|f| f.text.as_ref().ok())
+        .map(|text| NoticeSet::of(text, ctx.catalogue.notices()))
+        .collect();
+    let carried = |index: u16| {
+        s.model.text.notices.contains(index) || in_files.iter().any(|set| set.contains(index))
+    };
     let unreadable = notices
         .iter()
         .find_map(|f| f.text.as_ref().err().map(|e| (f.path.as_str(), e)));
@@ -49,7 +38,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 ObligationKind::AttributionDisplay => "the attribution",
                 _ => continue,
             };
-            if haystack.contains(&comparable(text)) {
+            if ob.notice.is_some_and(carried) {
                 continue;
             }
             let key = format!("{} {:?}", entry.id, ob.kind);

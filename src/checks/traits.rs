@@ -5,7 +5,6 @@
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
 use crate::lineage::Relation;
-use crate::similarity::words;
 use crate::source::Gated;
 
 /// A card this many times shorter than its parent's has shrunk.
@@ -34,25 +33,19 @@ fn holds_weights(path: &str) -> bool {
             && (name.starts_with("pytorch_model") || name.starts_with("model")))
 }
 
-/// The Hub's auto-generated card: its HTML-comment prompts and "[More Information Needed]".
-fn is_template(body: &str) -> bool {
-    body.contains("<!-- Provide a quick summary of what the model is/does. -->")
-        || body.matches("[More Information Needed]").count() >= 5
-}
-
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     let card = &s.model.card;
     if card.unreadable {
         return;
     }
-    if is_template(&card.body) {
+    if s.model.text.template {
         let message = "the card is the Hub's auto-generated template, unfilled: it says nothing about the training data, the intended use or the licence it inherits".to_string();
         out.push(
             Finding::new(Rule::TemplateCard, s.id(), "template", message)
                 .at(s.model.card_file, None),
         );
     }
-    let child_words = words(&card.body).len();
+    let child_words = s.model.text.words;
     for (parent_node, relation) in ctx.lineage.parents(s.node) {
         let Some(parent) = ctx.lineage.node(parent_node).model() else {
             continue;
@@ -93,7 +86,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 .ancestors(vec![parent_id.clone()]);
             out.push(s.at_key(finding, "language"));
         }
-        let parent_words = words(&parent.card.body).len();
+        let parent_words = parent.text.words;
         // Only cards actually read (README.md): metadata alone has no text to measure.
         let both_read = s.model.card_file.is_some() && parent.card_file.is_some();
         if both_read

@@ -34,25 +34,6 @@ pub struct ParentFinder {
     children: Vec<usize>,
 }
 
-/// `owner/name` ids a card mentions, as plain text or in huggingface.co links.
-fn mentioned_ids(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for token in body.split(|c: char| c.is_whitespace() || "()[]<>\"'`,;|*".contains(c)) {
-        let token = token.trim_end_matches(['.', ':', '!', '?']);
-        let path = token
-            .split_once("huggingface.co/")
-            .map_or(token, |(_, rest)| rest);
-        let mut parts = path.split('/');
-        if let (Some(owner), Some(name)) = (parts.next(), parts.next()) {
-            let id = format!("{owner}/{name}");
-            if crate::source::valid_model_id(&id) && !out.contains(&id) {
-                out.push(id);
-            }
-        }
-    }
-    out
-}
-
 impl ParentFinder {
     pub fn build(lineage: &Lineage) -> ParentFinder {
         let mut nodes = Vec::new();
@@ -104,8 +85,8 @@ impl ParentFinder {
         for (c, s) in self.names.similar(model.name()) {
             *scores.entry(c).or_default() += W_NAME * s;
         }
-        for id in mentioned_ids(&model.card.body) {
-            if let Some(&c) = self.by_id.get(&id) {
+        for id in &model.text.mentions {
+            if let Some(&c) = self.by_id.get(id) {
                 *scores.entry(c).or_default() += W_MENTION;
             }
         }

@@ -99,6 +99,8 @@ pub struct Obligation {
     pub unclear_why: String,
     pub prefixes: Vec<String>,
     pub text: Option<String>,
+    /// For a notice or attribution text: its index in [`Catalogue::notices`].
+    pub notice: Option<u16>,
 }
 
 /// A validated catalogue entry.
@@ -162,6 +164,8 @@ pub struct Catalogue {
     entries: Vec<LicenseEntry>,
     by_name: HashMap<String, LicenseId>,
     by_spdx: HashMap<String, LicenseId>,
+    /// Every notice and attribution text the entries require, in comparable form, once each.
+    notices: Vec<String>,
 }
 
 /// Text as marks are compared: lowercase, Markdown emphasis and headings dropped, runs of white
@@ -238,6 +242,7 @@ impl Catalogue {
             entries: Vec::new(),
             by_name: HashMap::new(),
             by_spdx: HashMap::new(),
+            notices: Vec::new(),
         };
         // First pass: identities, so that `accepts` can name any entry.
         for (file, raw) in &raws {
@@ -306,6 +311,7 @@ impl Catalogue {
             }
             catalogue.entries[index].obligations = obligations;
         }
+        catalogue.index_notices();
         if problems.is_empty() {
             Ok(catalogue)
         } else {
@@ -380,7 +386,36 @@ impl Catalogue {
             unclear_why,
             prefixes: ob.prefixes.clone(),
             text: ob.text.clone(),
+            notice: None,
         }
+    }
+
+    /// Numbers the notice and attribution texts, so a card can be measured against all of them
+    /// once, when it is read.
+    fn index_notices(&mut self) {
+        for entry in &mut self.entries {
+            for ob in &mut entry.obligations {
+                let (Some(text), ObligationKind::NoticeFile | ObligationKind::AttributionDisplay) =
+                    (&ob.text, ob.kind)
+                else {
+                    continue;
+                };
+                let text = super::notices::comparable(text);
+                let index = match self.notices.iter().position(|n| *n == text) {
+                    Some(i) => i,
+                    None => {
+                        self.notices.push(text);
+                        self.notices.len() - 1
+                    }
+                };
+                ob.notice = u16::try_from(index).ok();
+            }
+        }
+    }
+
+    /// The notice and attribution texts of every entry, in comparable form.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     pub fn get(&self, id: LicenseId) -> &LicenseEntry {

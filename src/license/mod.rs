@@ -5,6 +5,7 @@ mod catalogue;
 mod expression;
 mod identify;
 mod normalize;
+mod notices;
 
 pub use catalogue::{
     BUILTIN_LICENSES, Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind,
@@ -13,3 +14,4 @@ pub use catalogue::{
 pub use expression::{Leaf, LicenseExpr};
 pub use identify::{Identified, identify};
 pub use normalize::{Terms, normalize};
+pub use notices::{NoticeSet, comparable};

@@ -5,96 +5,18 @@
 //! that cannot be had becomes an unresolved node rather than an error.
 
 mod files;
+mod model;
 mod relation;
 
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
+pub use model::{CardText, Model};
 pub use relation::{Relation, infer as infer_relation};
 
-use crate::card::Card;
-use crate::license::{Catalogue, Terms, normalize};
-use crate::source::{ModelInfo, ModelRecord, Source, SourceError};
+use crate::license::Catalogue;
+use crate::source::{Source, SourceError};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, HashSet, VecDeque};
-
-/// A model Pedigree could read, with what its card declares.
-#[derive(Debug)]
-pub struct Model {
-    pub info: ModelInfo,
-    pub card: Card,
-    /// The file findings about the card point at; `None` when the metadata came from the Hub's
-    /// `cardData` because the repo has no README.md.
-    pub card_file: Option<&'static str>,
-    pub terms: Terms,
-    /// `base_model_relation` as declared, when it is not one the Hub knows.
-    pub bad_relation: Option<String>,
-    /// The repo now lives under this id (the Hub redirected the request).
-    pub renamed_to: Option<String>,
-    /// Licence material read from the repo (models under audit only).
-    pub files: Vec<RepoFile>,
-    /// The card body's shingles, computed on first use (an ancestor's card is compared with
-    /// every descendant's).
-    shingles: std::sync::OnceLock<crate::similarity::Shingles>,
-}
-
-impl Model {
-    pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> Model {
-        let ModelRecord {
-            mut info,
-            readme,
-            renamed_to,
-            card_error,
-        } = record;
-        let (card, card_file) = match (&readme, &info.card_data) {
-            (Some(text), _) => (Card::parse(text), Some("README.md")),
-            (None, Some(data)) => (Card::from_card_data(data), None),
-            (None, None) => (Card::default(), None),
-        };
-        let mut card = card;
-        if let Some(error) = card_error {
-            card.problems.insert(
-                0,
-                crate::card::CardProblem {
-                    message: error,
-                    line: None,
-                },
-            );
-        }
-        // cardData duplicates the card and can be large (gated prompts hold whole licences).
-        info.card_data = None;
-        let terms = normalize(&card.meta, catalogue);
-        let bad_relation = card
-            .meta
-            .base_model_relation
-            .clone()
-            .filter(|r| Relation::parse(r).is_none());
-        Model {
-            info,
-            card,
-            card_file,
-            terms,
-            bad_relation,
-            renamed_to,
-            files: Vec::new(),
-            shingles: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The shingles of the card's Markdown body.
-    pub fn shingles(&self) -> &crate::similarity::Shingles {
-        self.shingles
-            .get_or_init(|| crate::similarity::Shingles::of(&self.card.body))
-    }
-
-    /// The part of the id after the owner: the name a naming obligation applies to.
-    pub fn name(&self) -> &str {
-        self.info.id.rsplit('/').next().unwrap_or(&self.info.id)
-    }
-
-    pub fn owner(&self) -> Option<&str> {
-        self.info.id.split_once('/').map(|(owner, _)| owner)
-    }
-}
 
 #[derive(Debug)]
 pub enum NodeState {
@@ -265,12 +187,18 @@ impl Lineage {
 /// flight for any concurrency a source allows.
 const BATCH: usize = 4096;
 
+/// Card text kept in memory by default, in bytes. Small runs keep every card; a large one keeps
+/// none past this, and the similarity check reads again the few it needs (see [`card_shingles`]).
+pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+
 /// Builds a [`Lineage`] from a source.
 pub struct LineageBuilder<'a> {
     progress: Option<&'a dyn crate::audit::Progress>,
     source: &'a dyn Source,
     catalogue: &'a Catalogue,
     max_depth: usize,
+    /// Bytes of card text that may still be kept.
+    body_budget: usize,
     lineage: Lineage,
 }
 
@@ -281,8 +209,15 @@ impl<'a> LineageBuilder<'a> {
             source,
             catalogue,
             max_depth,
+            body_budget: DEFAULT_BODY_BUDGET,
             lineage: Lineage::default(),
         }
+    }
+
+    /// Keeps card text up to `bytes` in all (`usize::MAX`: every card, as statistics need).
+    pub fn keep_bodies(mut self, bytes: usize) -> Self {
+        self.body_budget = bytes;
+        self
     }
 
     /// Reports models read to `progress`.
@@ -358,7 +293,7 @@ impl<'a> LineageBuilder<'a> {
                 }
                 // Parsing cards is the costly part of reading; it runs on all cores (rayon).
                 let catalogue = self.catalogue;
-                let models: Vec<Result<Model, SourceError>> = {
+                let models: Vec<Result<(Model, String), SourceError>> = {
                     use rayon::prelude::*;
                     records
                         .into_par_iter()
@@ -367,7 +302,13 @@ impl<'a> LineageBuilder<'a> {
                 };
                 for (id, model) in batch.iter().zip(models) {
                     let mut model = match model {
-                        Ok(model) => model,
+                        Ok((mut model, body)) => {
+                            if body.len() <= self.body_budget {
+                                self.body_budget -= body.len();
+                                model.keep_body(body);
+                            }
+                            model
+                        }
                         Err(e) => {
                             self.lineage.insert(id, NodeState::Unresolved(e));
                             continue;
@@ -467,4 +408,31 @@ impl<'a> LineageBuilder<'a> {
     pub fn finish(self) -> Lineage {
         self.lineage
     }
+}
+
+/// The card shingles of models whose text was not kept, read again from the source in one go. A
+/// card that cannot be read again is left out, with a warning: its comparison is skipped, never
+/// guessed.
+pub async fn card_shingles(
+    source: &dyn Source,
+    lineage: &Lineage,
+    nodes: &[NodeIndex],
+) -> HashMap<NodeIndex, crate::similarity::Shingles> {
+    let records =
+        futures_util::future::join_all(nodes.iter().map(|&n| source.model(&lineage.node(n).id)))
+            .await;
+    let mut out = HashMap::with_capacity(nodes.len());
+    for (&node, record) in nodes.iter().zip(records) {
+        match record {
+            Ok(record) => {
+                let body = record.readme.as_deref().map_or("", crate::card::body_of);
+                out.insert(node, crate::similarity::Shingles::of(body));
+            }
+            Err(e) => tracing::warn!(
+                "the card of {} could not be read again to compare it: {e}",
+                lineage.node(node).id
+            ),
+        }
+    }
+    out
 }

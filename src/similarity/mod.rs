@@ -37,6 +37,13 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many words [`words`] would return, without building them.
+pub fn word_count(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
 impl Shingles {
     pub fn of(text: &str) -> Shingles {
         let words = words(text);
