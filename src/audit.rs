@@ -3,7 +3,7 @@
 use crate::checks::{self, Context};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::findings::{Finding, Rule, RuleDocs, Sink};
+use crate::findings::{Finding, Findings, Rule, RuleDocs, Sink, report_order};
 use crate::license::{Catalogue, Terms};
 use crate::lineage::{Lineage, LineageBuilder, NodeState, card_shingles};
 use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
@@ -178,8 +178,14 @@ impl Auditor<'_> {
                 message,
             ));
         }
+        // Findings outside the batches, placed where they sort when the report is read.
+        let placed = sink.take();
+        let mut findings = Findings::new();
+        // In the order findings are reported in (by the id a finding names, the model's own), so
+        // each batch's findings follow the last's.
         let mut order: Vec<_> = audited.iter().copied().collect();
-        order.sort_by(|a, b| lineage.node(*a).id.cmp(&lineage.node(*b).id));
+        let id_of = |n: &NodeIndex| lineage.node(*n).model().map_or("", |m| m.info.id.as_str());
+        order.sort_by(|a, b| id_of(a).cmp(id_of(b)));
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }
@@ -213,22 +219,14 @@ impl Auditor<'_> {
             for found in per_model {
                 sink.extend(found);
             }
+            let mut batch = sink.take();
+            batch.sort_by(report_order);
+            findings.append_sorted(batch);
         }
-        let (mut findings, summary) = sink.finish();
-        findings.sort_by(|a, b| {
-            (
-                &a.model,
-                std::cmp::Reverse(a.severity),
-                a.rule,
-                &a.fingerprint,
-            )
-                .cmp(&(
-                    &b.model,
-                    std::cmp::Reverse(b.severity),
-                    b.rule,
-                    &b.fingerprint,
-                ))
-        });
+        let (late, summary) = sink.finish();
+        for finding in placed.into_iter().chain(late) {
+            findings.insert(finding);
+        }
         let models = self.model_entries(&lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
         Ok(Report {

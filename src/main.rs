@@ -141,6 +141,7 @@ impl Opened {
         &'a self,
         max_depth: usize,
         max_family: usize,
+        card_memory_mib: usize,
         progress: Option<&'a Bar>,
     ) -> Auditor<'a> {
         Auditor {
@@ -152,7 +153,7 @@ impl Opened {
             max_depth,
             max_family,
             today: today(),
-            body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
+            body_budget: card_memory_mib.saturating_mul(1024 * 1024),
         }
     }
 }
@@ -219,7 +220,12 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
 fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
     let opened = open(request, args)?;
     let bar = Bar::for_terminal(args.quiet);
-    let mut auditor = opened.auditor(args.max_depth, args.max_family, bar.as_ref());
+    let mut auditor = opened.auditor(
+        args.max_depth,
+        args.max_family,
+        args.card_memory,
+        bar.as_ref(),
+    );
     // Similarity figures compare every parent and child: every card is kept.
     auditor.body_budget = usize::MAX;
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
@@ -239,7 +245,12 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
 fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     let opened = open(request, &opts.source)?;
     let bar = Bar::for_terminal(opts.source.quiet);
-    let auditor = opened.auditor(opts.source.max_depth, opts.source.max_family, bar.as_ref());
+    let auditor = opened.auditor(
+        opts.source.max_depth,
+        opts.source.max_family,
+        opts.source.card_memory,
+        bar.as_ref(),
+    );
     let Opened {
         docs,
         config,

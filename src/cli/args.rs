@@ -128,6 +128,10 @@ pub(crate) struct SourceArgs {
     /// How many descendants a `family` run audits at most.
     #[arg(long, default_value_t = DEFAULT_MAX_FAMILY)]
     pub(crate) max_family: usize,
+    /// MiB of card text kept in memory; past it, the few cards the similarity check needs are
+    /// read again from the source (a whole-Hub run holds too many cards to keep).
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub(crate) card_memory: usize,
     #[command(flatten)]
     pub(crate) hub: HubArgs,
 }

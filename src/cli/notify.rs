@@ -4,13 +4,13 @@ use super::args::{AuditOpts, NotifyArgs};
 use anyhow::{Context as _, Result, bail};
 use pedigree::audit::Target;
 use pedigree::config::Config;
+use pedigree::findings::RuleDocs;
 use pedigree::findings::baseline::Baseline;
-use pedigree::findings::{RuleDocs, Severity};
 use pedigree::notify::Posted;
 use pedigree::notify::email::send_digest;
 use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
 use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
-use pedigree::report::{Report, render_digest, render_discussion, render_markdown};
+use pedigree::report::{Report, discussion_of, errors_by_model, render_digest, render_markdown};
 use pedigree::source::hub;
 use pedigree::source::valid_model_id;
 use std::path::Path;
@@ -88,16 +88,15 @@ pub(crate) fn notify_hub(
         .models
         .iter()
         .filter(|m| m.role == pedigree::report::Role::Audited);
+    let errors = errors_by_model(report);
     for model in audited.filter(|m| Some(m.id.as_str()) != local && valid_model_id(&m.id)) {
-        let Some((title, body)) = render_discussion(report, docs, &model.id) else {
+        let Some(errors) = errors.get(&model.id) else {
             continue;
         };
-        let fingerprints: Vec<String> = report
-            .findings
-            .iter()
-            .filter(|f| f.model == model.id && f.severity == Severity::Error)
-            .map(|f| f.fingerprint.clone())
-            .collect();
+        let Some((title, body)) = discussion_of(docs, errors) else {
+            continue;
+        };
+        let fingerprints: Vec<String> = errors.iter().map(|f| f.fingerprint.clone()).collect();
         let outcome = runtime.block_on(async {
             let plan = hub.plan(&model.id, &fingerprints).await?;
             if !args.post {

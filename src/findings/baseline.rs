@@ -2,7 +2,7 @@
 //! what is new, what was resolved and what is still open. Written atomically (a temporary file
 //! renamed over the old one), so a crash never leaves half a baseline.
 
-use super::{Finding, Severity};
+use super::{Finding, Findings, Severity};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -64,23 +64,24 @@ impl Baseline {
         }
     }
 
-    pub fn of(findings: &[Finding]) -> Baseline {
+    pub fn of(findings: &Findings) -> Baseline {
         Baseline {
             version: 1,
-            findings: findings.iter().map(Known::from).collect(),
+            findings: findings.iter().map(|f| Known::from(&*f)).collect(),
         }
     }
 
-    pub fn compare(&self, findings: &[Finding]) -> Changes {
+    pub fn compare(&self, findings: &Findings) -> Changes {
         let before: BTreeSet<&str> = self
             .findings
             .iter()
             .map(|k| k.fingerprint.as_str())
             .collect();
-        let now: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let mut now: BTreeSet<String> = BTreeSet::new();
         let mut changes = Changes::default();
         for f in findings {
-            let known = Known::from(f);
+            now.insert(f.fingerprint.clone());
+            let known = Known::from(&*f);
             if before.contains(f.fingerprint.as_str()) {
                 changes.still_open.push(known);
             } else {
@@ -90,7 +91,7 @@ impl Baseline {
         changes.resolved = self
             .findings
             .iter()
-            .filter(|k| !now.contains(k.fingerprint.as_str()))
+            .filter(|k| !now.contains(&k.fingerprint))
             .cloned()
             .collect();
         changes

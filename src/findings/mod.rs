@@ -3,9 +3,11 @@
 pub mod baseline;
 mod docs;
 mod sink;
+mod store;
 
 pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
 pub use sink::{Sink, SinkSummary};
+pub use store::{Findings, Iter as FindingsIter, report_order};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -91,6 +93,13 @@ impl fmt::Display for Rule {
     }
 }
 
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = std::borrow::Cow::<str>::deserialize(d)?;
+        Rule::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown rule `{id}`")))
+    }
+}
+
 impl Serialize for Rule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
@@ -112,7 +121,7 @@ impl fmt::Display for Clause {
 }
 
 /// One problem with one model. Serialised as the JSON report's `findings[]` entries.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,

@@ -63,6 +63,11 @@ impl<'a> Sink<'a> {
         self.findings.push(finding);
     }
 
+    /// The findings pushed since the last take, in the order they came.
+    pub fn take(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.findings)
+    }
+
     pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
         for f in findings {
             self.push(f);

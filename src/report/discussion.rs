@@ -3,7 +3,8 @@
 //! and open to being wrong.
 
 use super::Report;
-use crate::findings::{RuleDocs, Severity};
+use crate::findings::{Finding, RuleDocs, Severity};
+use std::collections::BTreeMap;
 
 /// Title and Markdown body, or `None` when the model has no error finding.
 pub fn render_discussion(
@@ -11,11 +12,25 @@ pub fn render_discussion(
     docs: &RuleDocs,
     model: &str,
 ) -> Option<(String, String)> {
-    let errors: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.model == model && f.severity == Severity::Error)
-        .collect();
+    let errors = errors_by_model(report).remove(model)?;
+    discussion_of(docs, &errors)
+}
+
+/// Every model's error findings, in one pass over the report (the ones a discussion is about).
+pub fn errors_by_model(report: &Report) -> BTreeMap<String, Vec<Finding>> {
+    let mut out: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for f in report.findings.iter() {
+        if f.severity == Severity::Error {
+            let f = f.into_owned();
+            out.entry(f.model.clone()).or_default().push(f);
+        }
+    }
+    out
+}
+
+/// Title and Markdown body of a discussion about these error findings of one model, or `None`
+/// when there are none.
+pub fn discussion_of(docs: &RuleDocs, errors: &[Finding]) -> Option<(String, String)> {
     let first = errors.first()?;
     let title = match errors.len() {
         1 => format!(
@@ -30,7 +45,7 @@ pub fn render_discussion(
     let mut body = String::from(
         "Hello! Pedigree, an automated licence auditor, checked this model's card against the licences of the models it is built on, and found the following.\n\n",
     );
-    for f in &errors {
+    for f in errors {
         let doc = docs.get(f.rule);
         body.push_str(&format!("### `{}`\n\n{}\n\n", f.rule, f.message));
         if !f.ancestors.is_empty() {

@@ -2,7 +2,6 @@
 //! which a licence was broken drawn red.
 
 use super::Report;
-use crate::findings::{Rule, Severity};
 use std::io::{self, Write};
 
 /// Text for inside a DOT string: quotes, backslashes and line breaks from card data escaped.
@@ -27,12 +26,10 @@ pub fn render_dot(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"sans-serif\"];"
     )?;
+    let marks = super::marks::Marks::of(report);
     for m in &report.models {
         let licence = m.license.normalized.as_deref().unwrap_or("no licence");
-        let error = report
-            .findings
-            .iter()
-            .any(|f| f.model == m.id && f.severity == Severity::Error);
+        let error = marks.error(&m.id);
         let colour = if error {
             ", fillcolor=\"#ffeef0\", color=\"#d73a49\""
         } else {
@@ -44,11 +41,7 @@ pub fn render_dot(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     for m in &report.models {
         for p in &m.parents {
-            let broken = report.findings.iter().any(|f| {
-                f.model == m.id
-                    && ((f.rule == Rule::LicenseDrift && f.ancestors.first() == Some(&p.id))
-                        || (f.rule == Rule::IncompatibleParents && f.ancestors.contains(&p.id)))
-            });
+            let broken = marks.broken(&m.id, &p.id);
             let style = if broken {
                 ", color=\"#d73a49\", penwidth=2"
             } else {

@@ -3,7 +3,6 @@
 //! edges along which a licence was broken are red, and a click on a node lists its findings.
 
 use super::{ModelEntry, Report, Role};
-use crate::findings::Rule;
 use layout::backends::svg::SVGWriter;
 use layout::core::base::Orientation;
 use layout::core::color::Color;
@@ -45,6 +44,7 @@ fn escape(text: &str) -> String {
 pub fn render_svg(report: &Report) -> String {
     let mut graph = VisualGraph::new(Orientation::TopToBottom);
     let drawn: Vec<&ModelEntry> = report.models.iter().take(MAX_DRAWN).collect();
+    let marks = super::marks::Marks::of(report);
     let mut handles = HashMap::new();
     for m in &drawn {
         let licence = m
@@ -55,10 +55,7 @@ pub fn render_svg(report: &Report) -> String {
         // Card text never reaches the SVG unescaped: ids are validated, licences are ours or escaped.
         let label = format!("{}\n{}", m.id, licence);
         let width = label.lines().map(str::len).max().unwrap_or(10) as f64 * 7.5 + 24.0;
-        let error = report
-            .findings
-            .iter()
-            .any(|f| f.model == m.id && f.severity == crate::findings::Severity::Error);
+        let error = marks.error(&m.id);
         let line = if error {
             Color::new(0xd73a49ff)
         } else {
@@ -86,11 +83,7 @@ pub fn render_svg(report: &Report) -> String {
             else {
                 continue;
             };
-            let broken = report.findings.iter().any(|f| {
-                f.model == m.id
-                    && ((f.rule == Rule::LicenseDrift && f.ancestors.first() == Some(&p.id))
-                        || (f.rule == Rule::IncompatibleParents && f.ancestors.contains(&p.id)))
-            });
+            let broken = marks.broken(&m.id, &p.id);
             let colour = if broken {
                 Color::new(0xd73a49ff)
             } else {
@@ -119,10 +112,10 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let svg = render_svg(report);
     // Findings per model, as data for the page's script (JSON inside a script element: `<` is
     // escaped so no card text can close the element).
-    let mut by_model: HashMap<&str, Vec<serde_json::Value>> = HashMap::new();
+    let mut by_model: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
     for f in &report.findings {
         by_model
-            .entry(f.model.as_str())
+            .entry(f.model.clone())
             .or_default()
             .push(serde_json::json!({
                 "rule": f.rule.id(), "severity": f.severity.as_str(), "message": f.message,

@@ -33,7 +33,7 @@ impl Paint {
 fn is_chain(report: &Report, model: &str, ancestors: &[String]) -> bool {
     let mut child = model;
     for ancestor in ancestors {
-        let Some(entry) = report.models.iter().find(|m| m.id == child) else {
+        let Some(entry) = report.model(child) else {
             return false;
         };
         if !entry.parents.iter().any(|p| p.id == *ancestor) {
@@ -72,58 +72,59 @@ fn location(f: &Finding) -> Option<String> {
 pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let p = Paint { color };
     let dim = Style::new().dimmed();
-    let mut models: Vec<&str> = Vec::new();
+    // Findings come sorted by model: one pass, a heading whenever the model changes.
+    let mut current: Option<String> = None;
     for f in &report.findings {
-        if !models.contains(&f.model.as_str()) {
-            models.push(&f.model);
+        let model = f.model.as_str();
+        if current.as_deref() != Some(model) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            let licence = report
+                .model(model)
+                .map(|m| match (&m.license.normalized, m.license.class) {
+                    (Some(n), Some(c)) => format!("{n} ({c})"),
+                    (Some(n), None) => n.clone(),
+                    (None, _) => "no usable licence".to_string(),
+                })
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{}  {}",
+                p.paint(Style::new().bold(), model),
+                p.paint(dim, &clean(&licence))
+            )?;
+            current = Some(model.to_string());
+        }
+        let at = location(&f)
+            .map(|l| format!(" {}", p.paint(dim, &l)))
+            .unwrap_or_default();
+        writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
+        writeln!(out, "    {}", clean(&f.message))?;
+        if is_chain(report, model, &f.ancestors) && !f.ancestors.is_empty() {
+            let chain = std::iter::once(model)
+                .chain(f.ancestors.iter().map(String::as_str))
+                .collect::<Vec<_>>();
+            writeln!(out, "    {} {}", p.paint(dim, "chain:"), chain.join(" ← "))?;
+        } else if !f.ancestors.is_empty() {
+            writeln!(
+                out,
+                "    {} {}",
+                p.paint(dim, "ancestors:"),
+                f.ancestors.join(", ")
+            )?;
+        }
+        if let Some(clause) = &f.clause {
+            writeln!(
+                out,
+                "    {} {} {}",
+                p.paint(dim, "clause:"),
+                clause.section,
+                clause.url
+            )?;
         }
     }
-    for model in models {
-        let licence = report
-            .models
-            .iter()
-            .find(|m| m.id == model)
-            .map(|m| match (&m.license.normalized, m.license.class) {
-                (Some(n), Some(c)) => format!("{n} ({c})"),
-                (Some(n), None) => n.clone(),
-                (None, _) => "no usable licence".to_string(),
-            })
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "{}  {}",
-            p.paint(Style::new().bold(), model),
-            p.paint(dim, &clean(&licence))
-        )?;
-        for f in report.findings.iter().filter(|f| f.model == model) {
-            let at = location(f)
-                .map(|l| format!(" {}", p.paint(dim, &l)))
-                .unwrap_or_default();
-            writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
-            writeln!(out, "    {}", clean(&f.message))?;
-            if is_chain(report, model, &f.ancestors) && !f.ancestors.is_empty() {
-                let chain = std::iter::once(model)
-                    .chain(f.ancestors.iter().map(String::as_str))
-                    .collect::<Vec<_>>();
-                writeln!(out, "    {} {}", p.paint(dim, "chain:"), chain.join(" ← "))?;
-            } else if !f.ancestors.is_empty() {
-                writeln!(
-                    out,
-                    "    {} {}",
-                    p.paint(dim, "ancestors:"),
-                    f.ancestors.join(", ")
-                )?;
-            }
-            if let Some(clause) = &f.clause {
-                writeln!(
-                    out,
-                    "    {} {} {}",
-                    p.paint(dim, "clause:"),
-                    clause.section,
-                    clause.url
-                )?;
-            }
-        }
+    if current.is_some() {
         writeln!(out)?;
     }
     let s = &report.summary;

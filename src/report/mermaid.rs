@@ -2,7 +2,6 @@
 //! edges along which a licence was broken drawn red.
 
 use super::{Report, Role};
-use crate::findings::Rule;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -29,23 +28,7 @@ pub fn render(report: &Report) -> String {
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
         .collect();
-    // (child, parent) pairs along which a finding says a licence was broken.
-    let mut broken: Vec<(&str, &str)> = Vec::new();
-    for f in &report.findings {
-        match f.rule {
-            Rule::LicenseDrift => {
-                if let Some(parent) = f.ancestors.first() {
-                    broken.push((&f.model, parent));
-                }
-            }
-            Rule::IncompatibleParents => {
-                for parent in &f.ancestors {
-                    broken.push((&f.model, parent));
-                }
-            }
-            _ => {}
-        }
-    }
+    let marks = super::marks::Marks::of(report);
     let mut out = String::from("```mermaid\ngraph BT\n");
     for (i, m) in models.iter().enumerate() {
         let licence = m.license.normalized.as_deref().unwrap_or(match m.role {
@@ -53,11 +36,7 @@ pub fn render(report: &Report) -> String {
             _ => "no licence",
         });
         let _ = writeln!(out, "  n{i}[\"{}<br/>{}\"]", label(&m.id), label(licence));
-        if report
-            .findings
-            .iter()
-            .any(|f| f.model == m.id && f.severity == crate::findings::Severity::Error)
-        {
+        if marks.error(&m.id) {
             let _ = writeln!(out, "  class n{i} error");
         } else if m.role == Role::Unresolved {
             let _ = writeln!(out, "  class n{i} unresolved");
@@ -71,7 +50,7 @@ pub fn render(report: &Report) -> String {
                 continue;
             };
             let _ = writeln!(out, "  n{i} -->|{}| n{j}", p.relation);
-            if broken.contains(&(m.id.as_str(), p.id.as_str())) {
+            if marks.broken(&m.id, &p.id) {
                 red.push(edge);
             }
             edge += 1;

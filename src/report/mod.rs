@@ -7,12 +7,13 @@ mod github;
 mod html;
 mod human;
 mod markdown;
+mod marks;
 pub mod mermaid;
 mod sarif;
 mod stats;
 
 pub use digest::{Digest, render_digest};
-pub use discussion::render_discussion;
+pub use discussion::{discussion_of, errors_by_model, render_discussion};
 pub use dot::render_dot;
 pub use github::render_github;
 pub use html::{render_html, render_svg};
@@ -22,7 +23,7 @@ pub use sarif::render_sarif;
 pub use stats::{render_stats_csv, render_stats_human};
 
 use crate::card::OneOrMany;
-use crate::findings::{Finding, Severity};
+use crate::findings::{Findings, Severity};
 use crate::lineage::Relation;
 use serde::Serialize;
 use std::io::Write;
@@ -31,7 +32,7 @@ use std::io::Write;
 pub struct Report {
     pub tool: Tool,
     pub models: Vec<ModelEntry>,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     pub summary: Summary,
 }
 
@@ -101,22 +102,31 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn count(findings: &[Finding], models: usize, waived: usize) -> Summary {
-        let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    pub fn count(findings: &Findings, models: usize, waived: usize) -> Summary {
         Summary {
             models,
-            errors: n(Severity::Error),
-            warnings: n(Severity::Warning),
-            notes: n(Severity::Note),
+            errors: findings.count(Severity::Error),
+            warnings: findings.count(Severity::Warning),
+            notes: findings.count(Severity::Note),
             waived,
         }
     }
 }
 
 impl Report {
+    /// The entry of a model of the run (entries are sorted by id).
+    pub fn model(&self, id: &str) -> Option<&ModelEntry> {
+        self.models
+            .binary_search_by(|m| m.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.models[i])
+    }
+
     /// The most severe finding, if any.
     pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
+        [Severity::Error, Severity::Warning, Severity::Note]
+            .into_iter()
+            .find(|&s| self.findings.count(s) > 0)
     }
 }
 
