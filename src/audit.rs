@@ -137,7 +137,7 @@ impl Auditor<'_> {
 
     pub async fn run(&self, target: &Target) -> Result<Report> {
         let Walked {
-            lineage,
+            mut lineage,
             audited,
             unreadable,
             truncated,
@@ -227,7 +227,7 @@ impl Auditor<'_> {
         for finding in placed.into_iter().chain(late) {
             findings.insert(finding);
         }
-        let models = self.model_entries(&lineage, &audited);
+        let models = self.model_entries(&mut lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
         Ok(Report {
             tool: Tool::default(),
@@ -237,14 +237,19 @@ impl Auditor<'_> {
         })
     }
 
+    /// The report's entry of every model read, releasing each model from the lineage once its
+    /// entry is made, so the entries and the models are not held at once.
     fn model_entries(
         &self,
-        lineage: &Lineage,
+        lineage: &mut Lineage,
         audited: &HashSet<petgraph::graph::NodeIndex>,
     ) -> Vec<ModelEntry> {
-        let mut entries: Vec<ModelEntry> = lineage
+        let nodes: Vec<NodeIndex> = lineage
             .nodes()
             .filter(|n| !matches!(lineage.node(*n).state, NodeState::BeyondDepth))
+            .collect();
+        let mut entries: Vec<ModelEntry> = nodes
+            .into_iter()
             .map(|n| {
                 let node = lineage.node(n);
                 let role = match (&node.state, audited.contains(&n)) {
@@ -276,13 +281,15 @@ impl Auditor<'_> {
                         relation,
                     })
                     .collect();
-                ModelEntry {
+                let entry = ModelEntry {
                     id: node.id.clone(),
                     role,
                     license,
                     parents,
                     depth: lineage.depth(n),
-                }
+                };
+                lineage.release(n);
+                entry
             })
             .collect();
         entries.sort_by(|a, b| a.id.cmp(&b.id));

@@ -80,11 +80,9 @@ pub(super) const READ_KEYS: &[&str] = &[
     "base_model",
     "base_model_relation",
     "language",
-    "datasets",
     "tags",
     "pipeline_tag",
     "library_name",
-    "extra_gated_prompt",
     "licence",
 ];
 

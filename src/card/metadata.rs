@@ -33,11 +33,9 @@ pub struct Metadata {
     pub base_model: Vec<String>,
     pub base_model_relation: Option<String>,
     pub language: Vec<String>,
-    pub datasets: Vec<String>,
     pub tags: Vec<String>,
     pub pipeline_tag: Option<String>,
     pub library_name: Option<String>,
-    pub extra_gated_prompt: Option<String>,
     /// The card has a `licence` key (British spelling), which the Hub ignores.
     pub has_licence_key: bool,
 }
@@ -207,11 +205,9 @@ impl Metadata {
             base_model: r.list("base_model"),
             base_model_relation: r.string("base_model_relation"),
             language: r.list("language"),
-            datasets: r.list("datasets"),
             tags: r.list("tags"),
             pipeline_tag: r.string("pipeline_tag"),
             library_name: r.string("library_name"),
-            extra_gated_prompt: r.string("extra_gated_prompt"),
             has_licence_key: map.contains_key("licence"),
         };
         (meta, r.problems, true)

@@ -23,70 +23,69 @@ const W_PRIOR: f64 = 0.2;
 /// true parent on the crawl.
 pub const MIN_SCORE: f64 = 0.5;
 
-/// Ranks the models of a run as possible parents of a model.
+/// Ranks the models of a run as possible parents of a model. Holds indices into the lineage it
+/// was built from, not copies of ids: it spans every model of the run.
 pub struct ParentFinder {
     nodes: Vec<NodeIndex>,
-    ids: Vec<String>,
-    created: Vec<Option<String>>,
+    /// Per lineage node, its candidate number (`u32::MAX`: not a candidate).
+    candidate_of: Vec<u32>,
     names: NameIndex,
-    by_id: HashMap<String, usize>,
     /// Children each candidate has in the run: a model that is already a parent is a likelier one.
-    children: Vec<usize>,
+    children: Vec<u32>,
 }
 
 impl ParentFinder {
     pub fn build(lineage: &Lineage) -> ParentFinder {
-        let mut nodes = Vec::new();
-        let mut ids = Vec::new();
-        let mut created = Vec::new();
-        for n in lineage.nodes() {
-            let Some(model) = lineage.node(n).model() else {
-                continue;
-            };
-            nodes.push(n);
-            ids.push(model.info.id.clone());
-            created.push(model.info.created_at.clone());
-        }
-        let names = NameIndex::build(ids.iter().map(|id| id.rsplit('/').next().unwrap_or(id)));
-        let by_id: HashMap<String, usize> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i))
+        let nodes: Vec<NodeIndex> = lineage
+            .nodes()
+            .filter(|&n| lineage.node(n).model().is_some())
             .collect();
-        let mut children = vec![0; ids.len()];
+        let mut candidate_of = vec![u32::MAX; lineage.len()];
+        for (c, n) in nodes.iter().enumerate() {
+            candidate_of[n.index()] = c as u32;
+        }
+        let model = |n: NodeIndex| lineage.node(n).model();
+        let names = NameIndex::build(nodes.iter().filter_map(|&n| Some(model(n)?.name())));
+        let mut children = vec![0; nodes.len()];
         for &n in &nodes {
             for (p, _) in lineage.parents(n) {
-                if let Some(&c) = by_id.get(&lineage.node(p).id) {
-                    children[c] += 1;
+                if let Some(&c) = candidate_of.get(p.index()).filter(|c| **c != u32::MAX) {
+                    children[c as usize] += 1;
                 }
             }
         }
         ParentFinder {
             nodes,
-            ids,
-            created,
+            candidate_of,
             names,
-            by_id,
             children,
         }
     }
 
-    pub fn id(&self, candidate: usize) -> &str {
-        &self.ids[candidate]
+    /// The candidate's id (as its repo answered, like the findings about it).
+    pub fn id<'l>(&self, lineage: &'l Lineage, candidate: usize) -> &'l str {
+        let node = lineage.node(self.nodes[candidate]);
+        node.model().map_or(&node.id, |m| &m.info.id)
     }
 
     pub fn node(&self, candidate: usize) -> NodeIndex {
         self.nodes[candidate]
     }
 
+    fn candidate(&self, lineage: &Lineage, id: &str) -> Option<usize> {
+        let node = lineage.find(id)?;
+        let c = *self.candidate_of.get(node.index())?;
+        (c != u32::MAX).then_some(c as usize)
+    }
+
     /// The most likely parents of `model`, best first, with their scores in [0, 1].
-    pub fn rank(&self, model: &Model, limit: usize) -> Vec<(usize, f64)> {
+    pub fn rank(&self, lineage: &Lineage, model: &Model, limit: usize) -> Vec<(usize, f64)> {
         let mut scores: HashMap<usize, f64> = HashMap::new();
         for (c, s) in self.names.similar(model.name()) {
             *scores.entry(c).or_default() += W_NAME * s;
         }
-        for id in &model.text.mentions {
-            if let Some(&c) = self.by_id.get(id) {
+        for id in model.text.mentions().iter() {
+            if let Some(c) = self.candidate(lineage, id) {
                 *scores.entry(c).or_default() += W_MENTION;
             }
         }
@@ -96,24 +95,33 @@ impl ParentFinder {
             .meta
             .base_model
             .iter()
-            .filter_map(|p| self.by_id.get(p).copied())
+            .filter_map(|p| self.candidate(lineage, p))
             .collect();
         let most = self.children.iter().copied().max().unwrap_or(0).max(1) as f64;
         for (c, score) in scores.iter_mut() {
-            let kids = self.children[*c] - usize::from(own_parents.contains(c));
+            let kids = self.children[*c] as usize - usize::from(own_parents.contains(c));
             *score += W_PRIOR * ((1 + kids) as f64).ln() / (1.0 + most).ln();
         }
         let own_created = model.info.created_at.as_deref();
+        let created = |c: usize| {
+            lineage
+                .node(self.nodes[c])
+                .model()
+                .and_then(|m| m.info.created_at.as_deref())
+        };
         let mut ranked: Vec<(usize, f64)> = scores
             .into_iter()
-            .filter(|(c, _)| self.ids[*c] != model.info.id)
+            .filter(|(c, _)| self.id(lineage, *c) != model.info.id)
             // A parent is older than its child.
-            .filter(|(c, _)| match (self.created[*c].as_deref(), own_created) {
+            .filter(|(c, _)| match (created(*c), own_created) {
                 (Some(parent), Some(child)) => parent <= child,
                 _ => true,
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.ids[a.0].cmp(&self.ids[b.0])));
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(self.id(lineage, a.0).cmp(self.id(lineage, b.0)))
+        });
         ranked.truncate(limit);
         ranked
     }
@@ -147,7 +155,7 @@ pub fn measure_recovery(lineage: &Lineage, finder: &ParentFinder) -> Recovery {
             continue;
         }
         r.models += 1;
-        let ranked = finder.rank(model, 5);
+        let ranked = finder.rank(lineage, model, 5);
         let hit = |k: usize| {
             ranked
                 .iter()
@@ -177,7 +185,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         return;
     }
     let finder = finder.get_or_init(|| ParentFinder::build(ctx.lineage));
-    let Some(&(best, score)) = finder.rank(s.model, 1).first() else {
+    let Some(&(best, score)) = finder.rank(ctx.lineage, s.model, 1).first() else {
         return;
     };
     if score < MIN_SCORE {
@@ -185,10 +193,15 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     }
     let message = format!(
         "the card declares no `base_model`; by its name, the ids its card mentions and its card text it most likely descends from `{}` (score {score:.2}); if so, declare it, and its licence applies",
-        finder.id(best)
+        finder.id(ctx.lineage, best)
     );
     out.push(s.at_key(
-        Finding::new(Rule::UndeclaredParent, s.id(), finder.id(best), message),
+        Finding::new(
+            Rule::UndeclaredParent,
+            s.id(),
+            finder.id(ctx.lineage, best),
+            message,
+        ),
         "base_model",
     ));
 }

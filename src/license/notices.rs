@@ -21,7 +21,7 @@ pub fn comparable(text: &str) -> String {
 /// [`Catalogue::notices`](super::Catalogue::notices), sorted. Measured once per card, so the card
 /// itself need not be kept for the notice check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NoticeSet(Vec<u16>);
+pub struct NoticeSet(Box<[u16]>);
 
 impl NoticeSet {
     /// The notices (in comparable form, indexed as given) that `text` contains.

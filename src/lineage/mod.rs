@@ -25,6 +25,9 @@ pub enum NodeState {
     Unresolved(SourceError),
     /// Named as a parent above `--max-depth`; not fetched.
     BeyondDepth,
+    /// Was resolved; its model was released once the report had taken what it needed (a run's
+    /// report and its models are not held at once).
+    Released,
 }
 
 #[derive(Debug)]
@@ -82,6 +85,19 @@ impl Lineage {
 
     pub fn is_empty(&self) -> bool {
         self.graph.node_count() == 0
+    }
+
+    /// Takes a resolved model out of the lineage, leaving [`NodeState::Released`]; the graph
+    /// (ids, edges) stays.
+    pub fn release(&mut self, node: NodeIndex) -> Option<Box<Model>> {
+        let state = std::mem::replace(&mut self.graph[node].state, NodeState::Released);
+        match state {
+            NodeState::Resolved(model) => Some(model),
+            other => {
+                self.graph[node].state = other;
+                None
+            }
+        }
     }
 
     /// True when some model in the lineage names this one as a parent.

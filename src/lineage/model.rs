@@ -21,13 +21,17 @@ pub struct CardText {
     pub template: bool,
     /// The catalogue's notice texts the body carries.
     pub notices: NoticeSet,
-    /// `owner/name` ids the body mentions; measured only for a card that names no parent (the
-    /// only ones `undeclared-parent` ranks), or whose body is kept.
-    pub mentions: Vec<String>,
+    /// `owner/name` ids the body mentions, measured only for a card that names no parent (the
+    /// only ones `undeclared-parent` ranks); see [`CardText::mentions`].
+    mentions: Box<[String]>,
     /// The body itself, when kept.
-    body: Option<Box<str>>,
-    /// The body's shingles, computed on first use (an ancestor's card is compared with every
-    /// descendant's).
+    kept: Option<Box<Kept>>,
+}
+
+#[derive(Debug)]
+struct Kept {
+    body: Box<str>,
+    /// Computed on first use (an ancestor's card is compared with every descendant's).
     shingles: OnceLock<Shingles>,
 }
 
@@ -38,24 +42,32 @@ impl CardText {
             template: is_template(body),
             notices: NoticeSet::of(body, catalogue.notices()),
             mentions: if orphan {
-                mentioned_ids(body)
+                mentioned_ids(body).into()
             } else {
-                Vec::new()
+                Box::default()
             },
-            body: None,
-            shingles: OnceLock::new(),
+            kept: None,
         }
     }
 
     /// The body, if it was kept.
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        self.kept.as_ref().map(|k| &*k.body)
     }
 
     /// The shingles of the kept body; `None` when the body was not kept.
     pub fn shingles(&self) -> Option<&Shingles> {
-        let body = self.body.as_deref()?;
-        Some(self.shingles.get_or_init(|| Shingles::of(body)))
+        let kept = self.kept.as_ref()?;
+        Some(kept.shingles.get_or_init(|| Shingles::of(&kept.body)))
+    }
+
+    /// `owner/name` ids the body mentions: measured when read for a card naming no parent, else
+    /// from the kept body (statistics rank every model), else none.
+    pub fn mentions(&self) -> std::borrow::Cow<'_, [String]> {
+        match self.body() {
+            Some(body) if self.mentions.is_empty() => mentioned_ids(body).into(),
+            _ => std::borrow::Cow::Borrowed(&self.mentions),
+        }
     }
 }
 
@@ -133,9 +145,6 @@ impl Model {
         }
         // cardData duplicates the card and can be large (gated prompts hold whole licences).
         info.card_data = None;
-        // Read by no check; a run holds every model, so what no one reads is not kept.
-        card.meta.datasets = Vec::new();
-        card.meta.extra_gated_prompt = None;
         let body = std::mem::take(&mut card.body);
         let orphan = card.meta.base_model.is_empty();
         let text = CardText::measure(&body, catalogue, orphan);
@@ -158,12 +167,12 @@ impl Model {
         (model, body)
     }
 
-    /// Keeps the card's body (for similarity, and the mentions of a card with parents).
+    /// Keeps the card's body (for similarity, and statistics).
     pub fn keep_body(&mut self, body: String) {
-        if self.text.mentions.is_empty() {
-            self.text.mentions = mentioned_ids(&body);
-        }
-        self.text.body = Some(body.into_boxed_str());
+        self.text.kept = Some(Box::new(Kept {
+            body: body.into_boxed_str(),
+            shingles: OnceLock::new(),
+        }));
     }
 
     /// The part of the id after the owner: the name a naming obligation applies to.

@@ -22,19 +22,31 @@ fn features(name: &str) -> Vec<String> {
     out
 }
 
-/// A TF-IDF index of names with cosine similarity.
+/// A TF-IDF index of names with cosine similarity. Built over every model of a run (a million
+/// on a whole-Hub audit), so it is held flat: each name's weighted grams are a slice of shared
+/// arrays, sorted by gram id, and each gram's names likewise.
 #[derive(Default)]
 pub struct NameIndex {
-    vectors: Vec<HashMap<u32, f64>>,
+    /// Name `d`'s grams are `grams[starts[d]..starts[d + 1]]`, with their `weights`.
+    starts: Vec<u32>,
+    grams: Vec<u32>,
+    weights: Vec<f64>,
     vocabulary: HashMap<String, u32>,
     idf: Vec<f64>,
-    postings: Vec<Vec<u32>>,
+    /// The names holding gram `g` (distinctive grams only) are
+    /// `posted[post_starts[g]..post_starts[g + 1]]`.
+    post_starts: Vec<u32>,
+    posted: Vec<u32>,
 }
 
-fn counts(features: Vec<String>) -> HashMap<String, f64> {
-    let mut tf = HashMap::new();
+/// Each distinct feature with its count, in the order of first appearance.
+fn counts(features: Vec<String>) -> Vec<(String, f64)> {
+    let mut tf: Vec<(String, f64)> = Vec::new();
     for f in features {
-        *tf.entry(f).or_insert(0.0) += 1.0;
+        match tf.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, c)) => *c += 1.0,
+            None => tf.push((f, 1.0)),
+        }
     }
     tf
 }
@@ -42,41 +54,83 @@ fn counts(features: Vec<String>) -> HashMap<String, f64> {
 impl NameIndex {
     /// Builds the index over `names` (the part of each id after the owner).
     pub fn build<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
-        let docs: Vec<HashMap<String, f64>> =
-            names.into_iter().map(|n| counts(features(n))).collect();
         let mut index = NameIndex::default();
         let mut df: Vec<f64> = Vec::new();
-        for doc in &docs {
+        let mut counts_flat: Vec<f64> = Vec::new();
+        index.starts.push(0);
+        for name in names {
+            let mut doc = counts(features(name));
             // Sorted, so grams get the same ids on every run.
-            let mut grams: Vec<&String> = doc.keys().collect();
-            grams.sort();
-            for gram in grams {
-                let next = index.vocabulary.len() as u32;
-                let id = *index.vocabulary.entry(gram.clone()).or_insert(next);
-                if id as usize == df.len() {
-                    df.push(0.0);
-                }
+            doc.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut grams: Vec<(u32, f64)> = Vec::with_capacity(doc.len());
+            for (gram, count) in doc {
+                let id = match index.vocabulary.get(&gram) {
+                    Some(&id) => id,
+                    None => {
+                        let id = index.vocabulary.len() as u32;
+                        index.vocabulary.insert(gram, id);
+                        df.push(0.0);
+                        id
+                    }
+                };
                 df[id as usize] += 1.0;
+                grams.push((id, count));
+            }
+            grams.sort_by_key(|(g, _)| *g);
+            for (g, c) in grams {
+                index.grams.push(g);
+                counts_flat.push(c);
+            }
+            index.starts.push(index.grams.len() as u32);
+        }
+        let n = (index.starts.len() - 1).max(1) as f64;
+        index.idf = df.iter().map(|d| (n / d).ln() + 1.0).collect();
+        // Weights: TF-IDF, L2-normalised (squares summed in gram order, as for a query).
+        index.weights = counts_flat;
+        for d in 0..index.starts.len() - 1 {
+            let range = index.starts[d] as usize..index.starts[d + 1] as usize;
+            for i in range.clone() {
+                index.weights[i] *= index.idf[index.grams[i] as usize];
+            }
+            let norm = index.weights[range.clone()]
+                .iter()
+                .map(|x| x * x)
+                .sum::<f64>()
+                .sqrt();
+            if norm > 0.0 {
+                index.weights[range].iter_mut().for_each(|x| *x /= norm);
             }
         }
-        let n = docs.len().max(1) as f64;
-        index.idf = df.iter().map(|d| (n / d).ln() + 1.0).collect();
-        index.postings = vec![Vec::new(); df.len()];
-        for (doc_id, doc) in docs.iter().enumerate() {
-            let vector = index.weigh(doc);
-            for &gram in vector.keys() {
-                if df[gram as usize] / n <= COMMON_SHARE {
-                    index.postings[gram as usize].push(doc_id as u32);
+        // Postings of the distinctive grams, in name order.
+        let distinctive = |g: u32| df[g as usize] / n <= COMMON_SHARE;
+        let mut per_gram = vec![0u32; df.len() + 1];
+        for &g in &index.grams {
+            if distinctive(g) {
+                per_gram[g as usize + 1] += 1;
+            }
+        }
+        for g in 0..df.len() {
+            per_gram[g + 1] += per_gram[g];
+        }
+        let mut next = per_gram.clone();
+        index.posted = vec![0; per_gram[df.len()] as usize];
+        for d in 0..index.starts.len() - 1 {
+            for i in index.starts[d] as usize..index.starts[d + 1] as usize {
+                let g = index.grams[i];
+                if distinctive(g) {
+                    index.posted[next[g as usize] as usize] = d as u32;
+                    next[g as usize] += 1;
                 }
             }
-            index.vectors.push(vector);
         }
+        index.post_starts = per_gram;
         index
     }
 
-    /// TF-IDF weights, L2-normalised; grams outside the vocabulary are dropped.
-    fn weigh(&self, tf: &HashMap<String, f64>) -> HashMap<u32, f64> {
-        let mut v: HashMap<u32, f64> = tf
+    /// A query's TF-IDF weights, L2-normalised, sorted by gram; grams outside the vocabulary are
+    /// dropped.
+    fn weigh(&self, tf: &[(String, f64)]) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = tf
             .iter()
             .filter_map(|(g, c)| {
                 self.vocabulary
@@ -84,37 +138,38 @@ impl NameIndex {
                     .map(|&id| (id, c * self.idf[id as usize]))
             })
             .collect();
-        let mut squares: Vec<(u32, f64)> = v.iter().map(|(g, x)| (*g, x * x)).collect();
-        squares.sort_by_key(|(g, _)| *g);
-        let norm = squares.iter().map(|(_, x)| x).sum::<f64>().sqrt();
+        v.sort_by_key(|(g, _)| *g);
+        let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
         if norm > 0.0 {
-            v.values_mut().for_each(|x| *x /= norm);
+            v.iter_mut().for_each(|(_, x)| *x /= norm);
         }
         v
+    }
+
+    /// Name `doc`'s weight for `gram` (0 when it has not got it).
+    fn weight(&self, doc: usize, gram: u32) -> f64 {
+        let range = self.starts[doc] as usize..self.starts[doc + 1] as usize;
+        match self.grams[range.clone()].binary_search(&gram) {
+            Ok(i) => self.weights[range.start + i],
+            Err(_) => 0.0,
+        }
     }
 
     /// Cosine similarity of `name` with every indexed name sharing a distinctive gram.
     pub fn similar(&self, name: &str) -> HashMap<usize, f64> {
         // Summed in gram order, so scores (and rankings on near ties) are the same every run.
-        let mut query: Vec<(u32, f64)> = self.weigh(&counts(features(name))).into_iter().collect();
-        query.sort_by_key(|(g, _)| *g);
+        let query = self.weigh(&counts(features(name)));
         let mut scores: HashMap<usize, f64> = HashMap::new();
-        for &(gram, w) in &query {
-            for &doc in &self.postings[gram as usize] {
-                let other = self.vectors[doc as usize]
-                    .get(&gram)
-                    .copied()
-                    .unwrap_or(0.0);
-                *scores.entry(doc as usize).or_insert(0.0) += w * other;
+        for &(gram, _) in &query {
+            let posted = self.post_starts[gram as usize] as usize
+                ..self.post_starts[gram as usize + 1] as usize;
+            for &doc in &self.posted[posted] {
+                scores.entry(doc as usize).or_insert(0.0);
             }
         }
-        // Complete the dot products over common grams, for the candidates found.
+        // The full dot products, over every gram of the query, for the candidates found.
         for (doc, score) in scores.iter_mut() {
-            let full: f64 = query
-                .iter()
-                .map(|(g, w)| w * self.vectors[*doc].get(g).copied().unwrap_or(0.0))
-                .sum();
-            *score = full;
+            *score = query.iter().map(|(g, w)| w * self.weight(*doc, *g)).sum();
         }
         scores
     }

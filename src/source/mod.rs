@@ -69,10 +69,6 @@ pub struct ModelInfo {
     pub gated: Gated,
     pub disabled: bool,
     pub tags: Vec<String>,
-    #[serde(rename = "pipeline_tag")]
-    pub pipeline_tag: Option<String>,
-    #[serde(rename = "library_name")]
-    pub library_name: Option<String>,
     pub siblings: Vec<Sibling>,
     pub card_data: Option<serde_json::Value>,
     /// ISO 8601, so strings compare in time order.
