@@ -96,6 +96,8 @@ fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
         r#"{"id": "../etc/passwd", "tags": []}"#,
         "",
         r#"[1, 2, 3]"#,
+        // The same id again: the later line is the one used.
+        r#"{"id": "a/drift", "tags": ["base_model:meta-llama/Llama-2-7b-hf"], "readme": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n"}"#,
     ];
     std::fs::write(&file, lines.join("\n")).unwrap();
     let run = pedigree(
@@ -114,6 +116,20 @@ fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.has("a/drift", "license-drift"));
     assert_eq!(run.json()["summary"]["models"], 2);
+    let declared: Vec<String> = run.json()["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["id"] == "a/drift")
+        .map(|m| m["license"]["declared"].to_string())
+        .collect();
+    assert_eq!(declared, vec!["\"apache-2.0\"".to_string()]);
+    assert!(
+        run.stderr
+            .contains("bad.jsonl:2: skipped: `a/drift` is listed again"),
+        "{}",
+        run.stderr
+    );
     for line in [3, 4, 6] {
         assert!(
             run.stderr.contains(&format!("bad.jsonl:{line}: skipped")),

@@ -14,25 +14,6 @@ const SHRINK_MIN_WORDS: usize = 300;
 /// Languages a card must list to count as multilingual.
 const MULTILINGUAL: usize = 3;
 
-/// Weight files: a repo holding one re-hosts a model, not just an adapter or a config.
-fn holds_weights(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    [
-        ".safetensors",
-        ".gguf",
-        ".ckpt",
-        ".pt",
-        ".pth",
-        ".onnx",
-        ".msgpack",
-        ".h5",
-    ]
-    .iter()
-    .any(|ext| name.ends_with(ext))
-        || (name.ends_with(".bin")
-            && (name.starts_with("pytorch_model") || name.starts_with("model")))
-}
-
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     let card = &s.model.card;
     if card.unreadable {
@@ -51,7 +32,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             continue;
         };
         let parent_id = &parent.info.id;
-        let re_hosts = relation != Relation::Adapter && s.model.info.files().any(holds_weights);
+        let re_hosts = relation != Relation::Adapter && s.model.holds_weights;
         // Gating in front of a permissive licence only collects contact details; re-hosting such
         // weights breaks no agreement.
         let agreement = parent

@@ -1,6 +1,7 @@
 //! The repo files the checks read, fetched with the rest of the lineage (checks never fetch).
 
-use crate::source::{ModelInfo, SourceError};
+use super::Info;
+use crate::source::SourceError;
 
 /// Files read per model at most: a repo with more licence files than this is unusual, and the
 /// bound keeps a hostile file list from multiplying requests.
@@ -55,7 +56,7 @@ impl FileKind {
 }
 
 /// The licence material a repo lists, in its listed order, at most [`MAX_FILES`].
-pub fn licence_files(info: &ModelInfo) -> Vec<String> {
+pub fn licence_files(info: &Info) -> Vec<String> {
     info.files()
         .filter(|f| {
             matches!(
@@ -70,7 +71,7 @@ pub fn licence_files(info: &ModelInfo) -> Vec<String> {
 
 /// Python files both repos list under the same path (a copied `modeling_*.py`), at most
 /// [`MAX_CODE_FILES`].
-pub fn shared_code_files(model: &ModelInfo, ancestor: &ModelInfo) -> Vec<String> {
+pub fn shared_code_files(model: &Info, ancestor: &Info) -> Vec<String> {
     model
         .files()
         .filter(|f| FileKind::of(f) == Some(FileKind::Code))

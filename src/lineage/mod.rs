@@ -9,7 +9,7 @@ mod model;
 mod relation;
 
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
-pub use model::{CardText, Model};
+pub use model::{CardFacts, CardText, Declared, Info, Model};
 pub use relation::{Relation, infer as infer_relation};
 
 use crate::license::Catalogue;
@@ -317,7 +317,7 @@ impl<'a> LineageBuilder<'a> {
                         .collect()
                 };
                 for (id, model) in batch.iter().zip(models) {
-                    let mut model = match model {
+                    let model = match model {
                         Ok((mut model, body)) => {
                             if body.len() <= self.body_budget {
                                 self.body_budget -= body.len();
@@ -331,26 +331,7 @@ impl<'a> LineageBuilder<'a> {
                         }
                     };
                     let parents = model.card.meta.base_model.clone();
-                    let declared = model
-                        .card
-                        .meta
-                        .base_model_relation
-                        .as_deref()
-                        .and_then(Relation::parse);
-                    let relation = infer_relation(
-                        declared,
-                        parents.len(),
-                        model.info.files(),
-                        model
-                            .info
-                            .tags
-                            .iter()
-                            .chain(&model.card.meta.tags)
-                            .map(String::as_str),
-                    );
-                    // Tags have served (relation here, children in the source's index); they are
-                    // the largest part of a model's info, and nothing later reads them.
-                    model.info.tags = Vec::new();
+                    let relation = model.relation;
                     let child = self
                         .lineage
                         .insert(id, NodeState::Resolved(Box::new(model)));

@@ -2,12 +2,12 @@
 //! card's text, measured when it is read. The text itself is kept only within a budget: a
 //! whole-Hub audit holds a million models, and their cards would not fit in memory.
 
-use super::files::RepoFile;
-use super::relation::Relation;
-use crate::card::Card;
+use super::files::{FileKind, RepoFile};
+use super::relation::{Relation, infer as infer_relation};
+use crate::card::{Card, CardProblem, KeyLines, OneOrMany};
 use crate::license::{Catalogue, NoticeSet, Terms, normalize};
 use crate::similarity::{Shingles, word_count};
-use crate::source::{ModelInfo, ModelRecord};
+use crate::source::{Gated, ModelInfo, ModelRecord};
 use std::sync::OnceLock;
 
 /// Ids a card mentions at most (an orphan's candidates for `undeclared-parent`).
@@ -99,23 +99,109 @@ pub fn mentioned_ids(body: &str) -> Vec<String> {
     out
 }
 
-/// A model Pedigree could read, with what its card declares.
+/// Weight files: a repo holding one re-hosts a model.
+fn holds_weights(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        ".safetensors",
+        ".gguf",
+        ".ckpt",
+        ".pt",
+        ".pth",
+        ".onnx",
+        ".msgpack",
+        ".h5",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
+        || (name.ends_with(".bin")
+            && (name.starts_with("pytorch_model") || name.starts_with("model")))
+}
+
+/// Files of a repo's list kept at most (a hostile list cannot grow a model without bound).
+const MAX_LISTED: usize = 1024;
+
+/// What Pedigree keeps of a model's Hub info once read.
+#[derive(Debug)]
+pub struct Info {
+    pub id: String,
+    pub gated: Gated,
+    /// ISO 8601, so strings compare in time order.
+    pub created_at: Option<Box<str>>,
+    /// The listed files the checks may read (licence material, Python code); the rest of the
+    /// repo's list served at reading (relation, weights) and is not kept.
+    listed: Box<[Box<str>]>,
+}
+
+impl Info {
+    fn of(info: &ModelInfo) -> Info {
+        Info {
+            id: info.id.clone(),
+            gated: info.gated,
+            created_at: info.created_at.as_deref().map(Box::from),
+            listed: info
+                .files()
+                .filter(|f| FileKind::of(f).is_some())
+                .take(MAX_LISTED)
+                .map(Box::from)
+                .collect(),
+        }
+    }
+
+    /// The kept part of the repo's file list.
+    pub fn files(&self) -> impl Iterator<Item = &str> + Clone {
+        self.listed.iter().map(|f| &**f)
+    }
+}
+
+/// What a card declares that the checks read.
+#[derive(Debug, Default)]
+pub struct Declared {
+    pub license: Option<OneOrMany>,
+    pub license_link: Option<String>,
+    /// Parents, in the order the card lists them.
+    pub base_model: Vec<String>,
+    pub language: Vec<String>,
+}
+
+/// What Pedigree keeps of a parsed card.
+#[derive(Debug, Default)]
+pub struct CardFacts {
+    pub meta: Declared,
+    pub key_lines: KeyLines,
+    pub problems: Vec<CardProblem>,
+    /// The front matter exists but none of it could be read.
+    pub unreadable: bool,
+}
+
+impl CardFacts {
+    /// The README.md line of a top-level key, if the card has it.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.key_lines.get(key)
+    }
+}
+
+/// A model Pedigree could read, with what its card declares. A run holds one per model (a
+/// million on a whole-Hub audit), so it keeps only what the checks read.
 #[derive(Debug)]
 pub struct Model {
-    pub info: ModelInfo,
-    /// The card's metadata; its `body` is empty (see [`Model::text`]).
-    pub card: Card,
+    pub info: Info,
+    pub card: CardFacts,
     pub text: CardText,
     /// The file findings about the card point at; `None` when the metadata came from the Hub's
     /// `cardData` because the repo has no README.md.
     pub card_file: Option<&'static str>,
     pub terms: Terms,
+    /// How the model derives from its parents (declared, or inferred from its files and tags).
+    pub relation: Relation,
     /// `base_model_relation` as declared, when it is not one the Hub knows.
     pub bad_relation: Option<String>,
     /// The repo now lives under this id (the Hub redirected the request).
     pub renamed_to: Option<String>,
     /// Licence material read from the repo (models under audit only).
     pub files: Vec<RepoFile>,
+    /// The repo holds weight files (it re-hosts a model, not just an adapter or a config).
+    pub holds_weights: bool,
 }
 
 impl Model {
@@ -123,7 +209,7 @@ impl Model {
     /// caller to keep ([`Model::keep_body`]) or drop.
     pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> (Model, String) {
         let ModelRecord {
-            mut info,
+            info,
             readme,
             renamed_to,
             card_error,
@@ -137,14 +223,24 @@ impl Model {
         if let Some(error) = card_error {
             card.problems.insert(
                 0,
-                crate::card::CardProblem {
+                CardProblem {
                     message: error,
                     line: None,
                 },
             );
         }
-        // cardData duplicates the card and can be large (gated prompts hold whole licences).
-        info.card_data = None;
+        let holds_weights = info.files().any(holds_weights);
+        let declared = card
+            .meta
+            .base_model_relation
+            .as_deref()
+            .and_then(Relation::parse);
+        let relation = infer_relation(
+            declared,
+            card.meta.base_model.len(),
+            info.files(),
+            info.tags.iter().chain(&card.meta.tags).map(String::as_str),
+        );
         let body = std::mem::take(&mut card.body);
         let orphan = card.meta.base_model.is_empty();
         let text = CardText::measure(&body, catalogue, orphan);
@@ -154,15 +250,28 @@ impl Model {
             .base_model_relation
             .clone()
             .filter(|r| Relation::parse(r).is_none());
+        let meta = card.meta;
         let model = Model {
-            info,
-            card,
+            info: Info::of(&info),
+            card: CardFacts {
+                meta: Declared {
+                    license: meta.license,
+                    license_link: meta.license_link,
+                    base_model: meta.base_model,
+                    language: meta.language,
+                },
+                key_lines: card.key_lines,
+                problems: card.problems,
+                unreadable: card.unreadable,
+            },
             text,
             card_file,
             terms,
+            relation,
             bad_relation,
             renamed_to,
             files: Vec::new(),
+            holds_weights,
         };
         (model, body)
     }

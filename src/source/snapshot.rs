@@ -17,12 +17,21 @@ use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Where each model's line is, and who names whom as a parent.
+/// Where each model's line is, and who names whom as a parent. Held for every model of the
+/// snapshot, so ids are held once: sorted, with the line of each at the same position.
 #[derive(Debug, Default)]
 struct Index {
-    lines: HashMap<String, (u64, u32)>,
-    children: HashMap<String, Vec<String>>,
     models: Vec<String>,
+    /// (offset, length) of `models[i]`'s line.
+    lines: Vec<(u64, u32)>,
+    children: HashMap<String, Vec<String>>,
+}
+
+impl Index {
+    fn line(&self, id: &str) -> Option<(u64, u32)> {
+        let i = self.models.binary_search_by(|m| m.as_str().cmp(id)).ok()?;
+        Some(self.lines[i])
+    }
 }
 
 #[derive(Debug)]
@@ -62,6 +71,7 @@ impl Snapshot {
             .map_err(|e| SourceError::NotFound(format!("snapshot {}: {e}", path.display())))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut index = Index::default();
+        let mut found: Vec<(String, u64, u32, usize)> = Vec::new();
         let mut problems = Vec::new();
         let mut offset = 0u64;
         let mut line = Vec::new();
@@ -104,14 +114,31 @@ impl Snapshot {
                     for parent in parents_from_tags(&head.tags) {
                         index.children.entry(parent).or_default().push(id.clone());
                     }
-                    index.models.push(id.clone());
-                    index.lines.insert(id, (start, read as u32));
+                    found.push((id, start, read as u32, number));
                 }
                 Err(e) => problems.push((number, e.to_string())),
             }
         }
-        index.models.sort();
-        index.children.values_mut().for_each(|v| v.sort());
+        // Sorted by id, a later line first: of two lines with one id, the later is used.
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        for (id, start, len, number) in found {
+            if index.models.last() == Some(&id) {
+                problems.push((
+                    number,
+                    format!("`{id}` is listed again further down; that line is used"),
+                ));
+                continue;
+            }
+            index.models.push(id);
+            index.lines.push((start, len));
+        }
+        problems.sort_by_key(|(line, _)| *line);
+        index.models.shrink_to_fit();
+        index.lines.shrink_to_fit();
+        index.children.values_mut().for_each(|v| {
+            v.sort();
+            v.dedup();
+        });
         let file = File::open(path)
             .map_err(|e| SourceError::Other(format!("snapshot {}: {e}", path.display())))?;
         Ok(Snapshot {
@@ -131,7 +158,7 @@ impl Snapshot {
     }
 
     fn line(&self, id: &str) -> Result<Line, SourceError> {
-        let Some(&(start, len)) = self.index.lines.get(id) else {
+        let Some((start, len)) = self.index.line(id) else {
             return Err(SourceError::NotFound(format!(
                 "{id} is not in the snapshot"
             )));
