@@ -21,7 +21,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let in_files: Vec<NoticeSet> = notices
         .iter()
         .filter_map(|f| f.text.as_ref().ok())
-        .map(|text| NoticeSet::of(text, ctx.catalogue.notices()))
+        .map(|text| NoticeSet::of(text, ctx.catalogue.notice_finder()))
         .collect();
     let carried = |index: u16| {
         s.model.text.notices.contains(index) || in_files.iter().any(|set| set.contains(index))

@@ -166,6 +166,7 @@ pub struct Catalogue {
     by_spdx: HashMap<String, LicenseId>,
     /// Every notice and attribution text the entries require, in comparable form, once each.
     notices: Vec<String>,
+    notice_finder: super::notices::NoticeFinder,
 }
 
 /// Text as marks are compared: lowercase, Markdown emphasis and headings dropped, runs of white
@@ -243,6 +244,7 @@ impl Catalogue {
             by_name: HashMap::new(),
             by_spdx: HashMap::new(),
             notices: Vec::new(),
+            notice_finder: super::notices::NoticeFinder::new(&[]),
         };
         // First pass: identities, so that `accepts` can name any entry.
         for (file, raw) in &raws {
@@ -411,11 +413,17 @@ impl Catalogue {
                 ob.notice = u16::try_from(index).ok();
             }
         }
+        self.notice_finder = super::notices::NoticeFinder::new(&self.notices);
     }
 
     /// The notice and attribution texts of every entry, in comparable form.
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+
+    /// Finds all of [`Catalogue::notices`] in a text at once.
+    pub fn notice_finder(&self) -> &super::notices::NoticeFinder {
+        &self.notice_finder
     }
 
     pub fn get(&self, id: LicenseId) -> &LicenseEntry {

@@ -3,18 +3,51 @@
 //! case, punctuation and symbols, because ©, (c), quotes and full stops vary between copies of the
 //! same notice.
 
-use super::catalogue::normalize_text;
+use aho_corasick::AhoCorasick;
 
-/// Text as notices are compared: normalised, and without punctuation or symbols.
+/// Text as notices are compared: lowercase words of letters and digits, one space apart, without
+/// the "c" of a "(c)". One pass: every card of a run goes through it.
 pub fn comparable(text: &str) -> String {
-    let kept: String = normalize_text(text)
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    kept.split_whitespace()
-        .filter(|w| *w != "c")
-        .collect::<Vec<_>>()
-        .join(" ")
+    fn flush(out: &mut String, word: &mut String) {
+        if !word.is_empty() && word != "c" {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        word.clear();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut out, &mut word);
+        }
+    }
+    flush(&mut out, &mut word);
+    out
+}
+
+/// All of a catalogue's notice texts, searched for at once.
+#[derive(Debug)]
+pub struct NoticeFinder {
+    count: usize,
+    automaton: Option<AhoCorasick>,
+}
+
+impl NoticeFinder {
+    /// A finder for these notices (in comparable form).
+    pub fn new(notices: &[String]) -> NoticeFinder {
+        let automaton = (!notices.is_empty())
+            .then(|| AhoCorasick::new(notices).ok())
+            .flatten();
+        NoticeFinder {
+            count: notices.len(),
+            automaton,
+        }
+    }
 }
 
 /// Which of the catalogue's notice texts a text carries: indices into
@@ -24,15 +57,19 @@ pub fn comparable(text: &str) -> String {
 pub struct NoticeSet(Box<[u16]>);
 
 impl NoticeSet {
-    /// The notices (in comparable form, indexed as given) that `text` contains.
-    pub fn of(text: &str, notices: &[String]) -> NoticeSet {
-        if notices.is_empty() {
+    /// The notices (in comparable form, indexed as the finder was built) that `text` contains.
+    pub fn of(text: &str, finder: &NoticeFinder) -> NoticeSet {
+        let Some(automaton) = &finder.automaton else {
             return NoticeSet::default();
-        }
+        };
         let haystack = comparable(text);
+        let mut found = vec![false; finder.count];
+        for m in automaton.find_overlapping_iter(&haystack) {
+            found[m.pattern().as_usize()] = true;
+        }
         NoticeSet(
-            (0..notices.len())
-                .filter(|&i| haystack.contains(notices[i].as_str()))
+            (0..finder.count)
+                .filter(|&i| found[i])
                 .map(|i| i as u16)
                 .collect(),
         )

@@ -40,7 +40,7 @@ impl CardText {
         CardText {
             words: word_count(body),
             template: is_template(body),
-            notices: NoticeSet::of(body, catalogue.notices()),
+            notices: NoticeSet::of(body, catalogue.notice_finder()),
             mentions: if orphan {
                 mentioned_ids(body).into()
             } else {

@@ -54,12 +54,18 @@ struct Head {
     tags: Vec<String>,
 }
 
+/// A line's own fields, beside the model info. Read in a second pass over the line rather than
+/// with `#[serde(flatten)]`, which buffers the whole object (card included) before reading it.
 #[derive(Deserialize)]
-struct Line {
-    #[serde(flatten)]
-    info: ModelInfo,
+struct Extra {
     readme: Option<String>,
     #[serde(default)]
+    files: HashMap<String, String>,
+}
+
+struct Line {
+    info: ModelInfo,
+    readme: Option<String>,
     files: HashMap<String, String>,
 }
 
@@ -175,8 +181,15 @@ impl Snapshot {
                     SourceError::Other(format!("snapshot {}: {e}", self.path.display()))
                 })?;
         }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| SourceError::Invalid(format!("snapshot line of {id}: {e}")))
+        let invalid =
+            |e: serde_json::Error| SourceError::Invalid(format!("snapshot line of {id}: {e}"));
+        let info: ModelInfo = serde_json::from_slice(&bytes).map_err(invalid)?;
+        let extra: Extra = serde_json::from_slice(&bytes).map_err(invalid)?;
+        Ok(Line {
+            info,
+            readme: extra.readme,
+            files: extra.files,
+        })
     }
 }
 
