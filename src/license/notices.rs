@@ -8,25 +8,40 @@ use aho_corasick::AhoCorasick;
 /// Text as notices are compared: lowercase words of letters and digits, one space apart, without
 /// the "c" of a "(c)". One pass: every card of a run goes through it.
 pub fn comparable(text: &str) -> String {
-    fn flush(out: &mut String, word: &mut String) {
-        if !word.is_empty() && word != "c" {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-        word.clear();
-    }
     let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    // Where the word being written starts in `out` (`None` between words).
+    let mut word: Option<usize> = None;
+    let end_word = |out: &mut String, word: &mut Option<usize>| {
+        if let Some(start) = word.take()
+            && &out[start..] == "c"
+        {
+            out.truncate(start.saturating_sub(1));
+        }
+    };
+    let push = |out: &mut String, word: &mut Option<usize>, c: char| {
         if c.is_alphanumeric() {
-            word.push(c);
+            if word.is_none() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                *word = Some(out.len());
+            }
+            out.push(c);
         } else {
-            flush(&mut out, &mut word);
+            end_word(out, word);
+        }
+    };
+    for c in text.chars() {
+        // Most cards are ASCII: lowercase it without the general Unicode mapping.
+        if c.is_ascii() {
+            push(&mut out, &mut word, c.to_ascii_lowercase());
+        } else {
+            for l in c.to_lowercase() {
+                push(&mut out, &mut word, l);
+            }
         }
     }
-    flush(&mut out, &mut word);
+    end_word(&mut out, &mut word);
     out
 }
 
@@ -77,5 +92,49 @@ impl NoticeSet {
 
     pub fn contains(&self, index: u16) -> bool {
         self.0.binary_search(&index).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comparable;
+
+    /// The definition, spelled out the slow way.
+    fn reference(text: &str) -> String {
+        let lowered: String = text.chars().flat_map(char::to_lowercase).collect();
+        let kept: String = lowered
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        kept.split_whitespace()
+            .filter(|w| *w != "c")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn one_pass_matches_the_definition() {
+        for text in [
+            "",
+            "c",
+            " (c) ",
+            "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.",
+            "**Built with Llama**\n\n# Notice: (C) 2024",
+            "c c abc c",
+            "İstanbul ÉCOLE straße ΣΑΣ c",
+            "tabs\tand\r\nnew lines__under_scores--dashes",
+            "ends with c",
+            "c starts",
+            "日本語のテキスト (c) 二〇二四",
+        ] {
+            assert_eq!(comparable(text), reference(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_matches_the_definition_on_any_text(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(comparable(&text), reference(&text));
+        }
     }
 }

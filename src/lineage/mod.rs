@@ -58,7 +58,9 @@ pub struct Ancestor {
 #[derive(Debug, Default)]
 pub struct Lineage {
     graph: DiGraph<Node, Relation>,
-    index: HashMap<String, NodeIndex>,
+    /// foldhash, seeded per run: a million lookups by id on a whole-Hub audit, and SipHash's
+    /// strength against crafted keys is not needed against a random seed.
+    index: HashMap<String, NodeIndex, foldhash::fast::RandomState>,
 }
 
 impl Lineage {
