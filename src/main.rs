@@ -99,9 +99,19 @@ fn run(cli: Cli) -> Result<u8> {
             let file =
                 std::fs::File::create(&output).with_context(|| format!("{}", output.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            let written =
-                pedigree::source::write_snapshot(&mirror, &mut out).map_err(anyhow::Error::msg)?;
-            out.flush()?;
+            // `-o FILE.jsonl.gz` writes it gzipped (a snapshot is mostly card text).
+            let written = if output.extension().is_some_and(|e| e == "gz") {
+                let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+                let written = pedigree::source::write_snapshot(&mirror, &mut gz)
+                    .map_err(anyhow::Error::msg)?;
+                gz.finish()?.flush()?;
+                written
+            } else {
+                let written = pedigree::source::write_snapshot(&mirror, &mut out)
+                    .map_err(anyhow::Error::msg)?;
+                out.flush()?;
+                written
+            };
             eprintln!("pedigree: wrote {written} models to {}", output.display());
             Ok(EXIT_CLEAN)
         }

@@ -83,6 +83,53 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         &repo_root(),
     );
     assert!(family.has("acme-support/llama2-7b-helpdesk", "license-drift"));
+
+    // Gzipped, written and read: the same audit, and the card text no longer plain on disk.
+    let gz = dir.path().join("examples.jsonl.gz");
+    let convert = pedigree(
+        &["snapshot", "examples/mirror", "-o", gz.to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(convert.code, 0, "{}", convert.stderr);
+    let packed = std::fs::read(&gz).unwrap();
+    assert_eq!(&packed[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        packed.len() < text.len() / 2,
+        "{} of {}",
+        packed.len(),
+        text.len()
+    );
+    let from_gz = pedigree(
+        &[
+            "family",
+            "--all",
+            "--snapshot",
+            gz.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(findings(&mirror), findings(&from_gz));
+}
+
+#[test]
+fn a_damaged_gzip_snapshot_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("broken.jsonl.gz");
+    std::fs::write(&gz, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]).unwrap();
+    let run = pedigree(
+        &["family", "--all", "--snapshot", gz.to_str().unwrap()],
+        &repo_root(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("broken.jsonl.gz") && !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

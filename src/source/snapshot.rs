@@ -69,12 +69,30 @@ struct Line {
     files: HashMap<String, String>,
 }
 
+/// The decompressed content of a gzip file, in an unnamed temporary file (gone when closed).
+fn gunzip(file: File) -> std::io::Result<File> {
+    let mut out = tempfile::tempfile()?;
+    let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+    std::io::copy(&mut decoder, &mut out)?;
+    out.seek(SeekFrom::Start(0))?;
+    Ok(out)
+}
+
 impl Snapshot {
     /// Indexes a snapshot file in one pass. Lines that are not model objects are recorded in
     /// `problems` and skipped.
+    /// A `.gz` snapshot is decompressed once, streaming, into an unnamed temporary file (lines
+    /// are read again by offset, which a gzip stream cannot do).
     pub fn open(path: &Path) -> Result<Snapshot, SourceError> {
-        let file = File::open(path)
+        let mut file = File::open(path)
             .map_err(|e| SourceError::NotFound(format!("snapshot {}: {e}", path.display())))?;
+        if path.extension().is_some_and(|e| e == "gz") {
+            file = gunzip(file)
+                .map_err(|e| SourceError::Invalid(format!("snapshot {}: {e}", path.display())))?;
+        }
+        let reads = file
+            .try_clone()
+            .map_err(|e| SourceError::Other(format!("snapshot {}: {e}", path.display())))?;
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut index = Index::default();
         let mut found: Vec<(String, u64, u32, usize)> = Vec::new();
@@ -145,12 +163,10 @@ impl Snapshot {
             v.sort();
             v.dedup();
         });
-        let file = File::open(path)
-            .map_err(|e| SourceError::Other(format!("snapshot {}: {e}", path.display())))?;
         Ok(Snapshot {
             path: path.to_path_buf(),
             index,
-            file: Mutex::new(file),
+            file: Mutex::new(reads),
             problems,
         })
     }
