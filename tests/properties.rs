@@ -91,4 +91,41 @@ proptest! {
         let _ = runtime.block_on(mirror.model("o/m"));
         let _ = runtime.block_on(mirror.children("o/m"));
     }
+
+    #[test]
+    fn snapshot_lines_never_panic(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                any::<String>(),
+                "[a-z]{1,5}/[a-z]{1,5}".prop_map(|id| format!("{{\"id\": \"{id}\", \"tags\": [\"base_model:{id}\"], \"readme\": \"---\\nbase_model: {id}\\n---\\n\"}}")),
+                (any::<String>(), any::<String>()).prop_map(|(id, readme)| serde_json::json!({"id": id, "readme": readme, "files": {"LICENSE": readme}}).to_string()),
+            ],
+            0..8,
+        ),
+        gz in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = lines.join("\n");
+        let path = if gz {
+            let path = dir.path().join("s.jsonl.gz");
+            // Often not gzip at all: the reader must say so, not panic.
+            std::fs::write(&path, text.as_bytes()).unwrap();
+            path
+        } else {
+            let path = dir.path().join("s.jsonl");
+            std::fs::write(&path, text.as_bytes()).unwrap();
+            path
+        };
+        let Ok(snapshot) = pedigree::source::Snapshot::open(&path) else {
+            return Ok(());
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        use pedigree::source::Source;
+        let ids = runtime.block_on(snapshot.all_models()).unwrap();
+        for id in ids {
+            let _ = runtime.block_on(snapshot.model(&id));
+            let _ = runtime.block_on(snapshot.children(&id));
+            let _ = runtime.block_on(snapshot.file(&id, "LICENSE"));
+        }
+    }
 }
