@@ -193,7 +193,14 @@ impl Auditor<'_> {
         // write nothing: a batch runs on all cores (rayon), and the sink takes its findings in a
         // fixed order. Card text not kept in memory is read again per batch, for that batch only.
         for batch in order.chunks(CHECK_BATCH) {
-            let wanted = checks::wanted_texts(&base, batch);
+            use rayon::prelude::*;
+            // Each model with its ancestors, found once for the batch (unread nodes have nothing
+            // to check).
+            let subjects: Vec<_> = batch
+                .par_iter()
+                .filter_map(|&node| checks::subject(&base, node))
+                .collect();
+            let wanted = checks::wanted_texts(&base, &subjects);
             let read = if wanted.is_empty() {
                 HashMap::new()
             } else {
@@ -203,19 +210,16 @@ impl Auditor<'_> {
                 shingles: Some(&read),
                 ..base
             };
-            let per_model: Vec<Vec<Finding>> = {
-                use rayon::prelude::*;
-                batch
-                    .par_iter()
-                    .map(|node| {
-                        let found = checks::check(&ctx, *node);
-                        if let Some(p) = self.progress {
-                            p.advance(1);
-                        }
-                        found
-                    })
-                    .collect()
-            };
+            let per_model: Vec<Vec<Finding>> = subjects
+                .par_iter()
+                .map(|subject| {
+                    let found = checks::check(&ctx, subject);
+                    if let Some(p) = self.progress {
+                        p.advance(1);
+                    }
+                    found
+                })
+                .collect();
             for found in per_model {
                 sink.extend(found);
             }

@@ -70,27 +70,7 @@ fn a_copied_card_with_a_less_restrictive_licence_is_reported() {
 
 /// The fixture's findings through the library, keeping at most `body_budget` bytes of card text.
 fn findings_with_budget(f: &Fixture, body_budget: usize) -> Vec<(String, String, String)> {
-    use pedigree::audit::{Auditor, Target};
-    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
-    let docs = pedigree::findings::RuleDocs::builtin().unwrap();
-    let config = pedigree::config::Config::default();
-    let mirror = pedigree::source::Mirror::open(f.path()).unwrap();
-    let auditor = Auditor {
-        source: &mirror,
-        catalogue: &catalogue,
-        docs: &docs,
-        config: &config,
-        max_depth: 32,
-        max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
-        today: "2026-11-21".parse().unwrap(),
-        body_budget,
-        progress: None,
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let report = runtime.block_on(auditor.run(&Target::All)).unwrap();
+    let (report, _) = common::library_report(f.path(), body_budget);
     report
         .findings
         .iter()

@@ -249,28 +249,10 @@ fn human_output_escapes_terminal_control_characters() {
 
 /// The example mirror's report, through the library.
 fn example_report() -> (pedigree::report::Report, pedigree::findings::RuleDocs) {
-    use pedigree::audit::{Auditor, Target};
-    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
-    let docs = pedigree::findings::RuleDocs::builtin().unwrap();
-    let config = pedigree::config::Config::default();
-    let mirror = pedigree::source::Mirror::open(repo_root().join("examples/mirror")).unwrap();
-    let auditor = Auditor {
-        source: &mirror,
-        catalogue: &catalogue,
-        docs: &docs,
-        config: &config,
-        max_depth: 32,
-        max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
-        today: "2026-11-21".parse().unwrap(),
-        body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
-        progress: None,
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let report = runtime.block_on(auditor.run(&Target::All)).unwrap();
-    (report, docs)
+    common::library_report(
+        &repo_root().join("examples/mirror"),
+        pedigree::lineage::DEFAULT_BODY_BUDGET,
+    )
 }
 
 #[test]

@@ -21,6 +21,22 @@ fn findings(run: &common::Run) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// `family TARGET --snapshot FILE` as JSON, run in `dir` (TARGET may be `--all`).
+fn audit_snapshot(target: &str, file: &std::path::Path, dir: &std::path::Path) -> common::Run {
+    let file = file.to_str().unwrap();
+    let args = [
+        "family",
+        target,
+        "--snapshot",
+        file,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    pedigree(&args, dir)
+}
+
 #[test]
 fn a_snapshot_audits_like_the_mirror_it_came_from() {
     let dir = tempfile::tempdir().unwrap();
@@ -55,33 +71,9 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         ],
         &repo_root(),
     );
-    let snapshot = pedigree(
-        &[
-            "family",
-            "--all",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
-        &repo_root(),
-    );
+    let snapshot = audit_snapshot("--all", &file, &repo_root());
     assert_eq!(findings(&mirror), findings(&snapshot));
-    let family = pedigree(
-        &[
-            "family",
-            "meta-llama/Llama-2-7b-hf",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
-        &repo_root(),
-    );
+    let family = audit_snapshot("meta-llama/Llama-2-7b-hf", &file, &repo_root());
     assert!(family.has("acme-support/llama2-7b-helpdesk", "license-drift"));
 
     // Gzipped, written and read: the same audit, and the card text no longer plain on disk.
@@ -99,19 +91,7 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         packed.len(),
         text.len()
     );
-    let from_gz = pedigree(
-        &[
-            "family",
-            "--all",
-            "--snapshot",
-            gz.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
-        &repo_root(),
-    );
+    let from_gz = audit_snapshot("--all", &gz, &repo_root());
     assert_eq!(findings(&mirror), findings(&from_gz));
 }
 
@@ -147,19 +127,7 @@ fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
         r#"{"id": "a/drift", "tags": ["base_model:meta-llama/Llama-2-7b-hf"], "readme": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\n---\n"}"#,
     ];
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let run = pedigree(
-        &[
-            "family",
-            "--all",
-            "--snapshot",
-            file.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ],
-        dir.path(),
-    );
+    let run = audit_snapshot("--all", &file, dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.has("a/drift", "license-drift"));
     assert_eq!(run.json()["summary"]["models"], 2);

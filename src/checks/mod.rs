@@ -130,7 +130,8 @@ impl Context<'_> {
     }
 }
 
-fn subject<'a>(ctx: &Context<'a>, node: NodeIndex) -> Option<Subject<'a>> {
+/// The model at `node` with its ancestors, as its checks see it; `None` for a node not read.
+pub(crate) fn subject<'a>(ctx: &Context<'a>, node: NodeIndex) -> Option<Subject<'a>> {
     let model = ctx.lineage.node(node).model()?;
     let (ancestors, beyond_depth) = ctx.lineage.ancestors_within(node, ctx.max_depth);
     Some(Subject {
@@ -141,38 +142,33 @@ fn subject<'a>(ctx: &Context<'a>, node: NodeIndex) -> Option<Subject<'a>> {
     })
 }
 
-/// The models whose card text the checks of `nodes` compare and that is not in memory, each
-/// once: the caller reads them again ([`crate::lineage::card_shingles`]) and passes them in
+/// The models whose card text the checks of these subjects compare and that is not in memory,
+/// each once: the caller reads them again ([`crate::lineage::card_shingles`]) and passes them in
 /// [`Context::shingles`].
-pub fn wanted_texts(ctx: &Context<'_>, nodes: &[NodeIndex]) -> Vec<NodeIndex> {
+pub(crate) fn wanted_texts(ctx: &Context<'_>, subjects: &[Subject<'_>]) -> Vec<NodeIndex> {
     let mut out = Vec::new();
-    for &node in nodes {
-        if let Some(subject) = subject(ctx, node) {
-            copied::wanted(ctx, &subject, &mut out);
-        }
+    for subject in subjects {
+        copied::wanted(ctx, subject, &mut out);
     }
     out.sort();
     out.dedup();
     out
 }
 
-/// Runs every check on one model. Unresolved nodes have nothing to check.
-pub fn check(ctx: &Context<'_>, node: NodeIndex) -> Vec<Finding> {
-    let Some(subject) = subject(ctx, node) else {
-        return Vec::new();
-    };
+/// Runs every check on one model.
+pub(crate) fn check(ctx: &Context<'_>, subject: &Subject<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    card::check(ctx, &subject, &mut out);
-    lineage::check(ctx, &subject, &mut out);
-    license::check(ctx, &subject, &mut out);
-    merge::check(ctx, &subject, &mut out);
-    naming::check(ctx, &subject, &mut out);
-    files::check(ctx, &subject, &mut out);
-    notices::check(ctx, &subject, &mut out);
-    copied::check(ctx, &subject, &mut out);
-    undeclared::check(ctx, &subject, &mut out);
-    traits::check(ctx, &subject, &mut out);
-    code::check(ctx, &subject, &mut out);
-    policy::check(ctx, &subject, &mut out);
+    card::check(ctx, subject, &mut out);
+    lineage::check(ctx, subject, &mut out);
+    license::check(ctx, subject, &mut out);
+    merge::check(ctx, subject, &mut out);
+    naming::check(ctx, subject, &mut out);
+    files::check(ctx, subject, &mut out);
+    notices::check(ctx, subject, &mut out);
+    copied::check(ctx, subject, &mut out);
+    undeclared::check(ctx, subject, &mut out);
+    traits::check(ctx, subject, &mut out);
+    code::check(ctx, subject, &mut out);
+    policy::check(ctx, subject, &mut out);
     out
 }

@@ -238,3 +238,33 @@ pub fn shared_mirror() -> Option<PathBuf> {
         None
     }
 }
+
+/// A `family --all` report of a mirror through the library (not the binary), keeping at most
+/// `body_budget` bytes of card text; with the rule docs it was made with.
+pub fn library_report(
+    mirror: &Path,
+    body_budget: usize,
+) -> (pedigree::report::Report, pedigree::findings::RuleDocs) {
+    use pedigree::audit::{Auditor, Target};
+    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
+    let docs = pedigree::findings::RuleDocs::builtin().unwrap();
+    let config = pedigree::config::Config::default();
+    let mirror = pedigree::source::Mirror::open(mirror).unwrap();
+    let auditor = Auditor {
+        source: &mirror,
+        catalogue: &catalogue,
+        docs: &docs,
+        config: &config,
+        max_depth: 32,
+        max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
+        today: "2026-11-21".parse().unwrap(),
+        body_budget,
+        progress: None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = runtime.block_on(auditor.run(&Target::All)).unwrap();
+    (report, docs)
+}
