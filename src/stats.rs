@@ -191,6 +191,8 @@ fn family(
                 let judging = Judging {
                     catalogue,
                     only_quantized: relation == crate::lineage::Relation::Quantized,
+                    // An edge's licences, judged as declared.
+                    shipped: &[],
                 };
                 if matches!(judge(judging, c, a), Verdict::Violated(_)) {
                     stats.license_violating += 1;

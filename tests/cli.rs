@@ -7,11 +7,16 @@ use common::{Fixture, model, pedigree, repo_root};
 fn fixture() -> Fixture {
     let f = Fixture::new();
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
-    // Each child links the Llama 2 agreement, so its findings are the ones a test is about.
+    // The compliant children link the Llama 2 agreement and carry its notice, so their findings
+    // are the ones a test is about. The drifting one declares MIT and hands on no agreement.
     let link =
         "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
     let body = common::LLAMA2_NOTICE;
-    f.add_card("a/drift", &format!("license: mit\n{link}"), body);
+    f.add_card(
+        "a/drift",
+        "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
+        body,
+    );
     f.add_card("a/unlabelled", link, body);
     f.add_card("a/clean", &format!("license: llama2\n{link}"), body);
     f
@@ -129,7 +134,8 @@ fn json_report_follows_the_documented_contract() {
     assert_eq!(r["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(r["summary"]["models"], 4);
     assert_eq!(r["summary"]["errors"], 1);
-    assert_eq!(r["summary"]["warnings"], 1);
+    // missing-license on a/unlabelled, agreement-copy-missing on a/drift.
+    assert_eq!(r["summary"]["warnings"], 2);
     let drift = r["models"]
         .as_array()
         .unwrap()
@@ -153,6 +159,7 @@ fn json_report_follows_the_documented_contract() {
             "file",
             "line",
             "fingerprint",
+            "fix",
         ] {
             assert!(
                 finding.get(key).is_some(),
@@ -160,6 +167,10 @@ fn json_report_follows_the_documented_contract() {
             );
         }
         assert_eq!(finding["fingerprint"].as_str().unwrap().len(), 16);
+        // Every accusation carries its fix.
+        if finding["severity"] == "error" {
+            assert!(finding["fix"].is_string(), "{finding}");
+        }
     }
 }
 
@@ -208,7 +219,7 @@ fn human_output_groups_by_model_with_chain_and_clause() {
     let f = fixture();
     f.add_card(
         "a/gguf",
-        "license: apache-2.0\nbase_model: a/drift\nlicense_link: https://ai.meta.com/llama/license/\n",
+        "license: apache-2.0\nbase_model: a/drift\n",
         common::LLAMA2_NOTICE,
     );
     let run = pedigree(
@@ -229,9 +240,14 @@ fn human_output_groups_by_model_with_chain_and_clause() {
         out.contains("chain: a/gguf ← a/drift ← meta-llama/Llama-2-7b-hf"),
         "{out}"
     );
-    assert!(out.contains("clause: §1.b.i https://"), "{out}");
+    assert!(out.contains("clause: §1.a, §1.b.i https://"), "{out}");
+    // Every accusation says how to put it right.
     assert!(
-        out.contains("Audited 5 models: 2 errors, 1 warning, 0 notes"),
+        out.contains("fix: declare `license: llama2` instead of `apache-2.0`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Audited 5 models: 2 errors, 3 warnings, 0 notes"),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
@@ -373,6 +389,7 @@ fn local_repo_is_audited_before_publishing() {
     )
     .unwrap();
     std::fs::write(repo.join("adapter_config.json"), "{}").unwrap();
+    std::fs::write(repo.join("adapter_model.safetensors"), b"").unwrap();
     let run = pedigree(
         &[
             "audit",

@@ -22,10 +22,11 @@ fn fixture() -> Fixture {
     );
     let link =
         "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    let unlinked = "base_model: meta-llama/Llama-2-7b-hf\n";
     // The parent's card copied nearly whole, re-licensed MIT.
     f.add_card(
         "copy/relicensed",
-        &format!("license: mit\n{link}"),
+        &format!("license: mit\n{unlinked}"),
         &format!(
             "{}\n\nFine-tuned for one more epoch.\n\n{notice}",
             base_card()
@@ -40,7 +41,7 @@ fn fixture() -> Fixture {
     // Its own card, re-licensed: drift, but no copy.
     f.add_card(
         "own/relicensed",
-        &format!("license: mit\n{link}"),
+        &format!("license: mit\n{unlinked}"),
         "A chatbot for a bakery that answers questions about bread, opening hours and allergens in three languages.",
     );
     f
@@ -329,7 +330,11 @@ fn trait_drift_notes() {
             && narrow.contains(&"card-shrink".to_string()),
         "{narrow:?}"
     );
-    assert_eq!(run.rules_of("lazy/template"), vec!["template-card"]);
+    // It re-hosts the gated parent's weights too.
+    assert_eq!(
+        run.rules_of("lazy/template"),
+        vec!["gating-dropped", "template-card"]
+    );
     let report = run.json();
     assert!(
         report["findings"]

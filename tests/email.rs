@@ -115,9 +115,10 @@ fn fixture() -> Fixture {
     f.add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"));
     let link =
         "base_model: meta-llama/Llama-2-7b-hf\nlicense_link: https://ai.meta.com/llama/license/\n";
+    // Links its own licence file: a copy Pedigree cannot see, so the drift is the one finding.
     f.add_card(
         "a/drift",
-        &format!("license: mit\n{link}"),
+        "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: LICENSE\n",
         common::LLAMA2_NOTICE,
     );
     f.add_card(
@@ -221,7 +222,7 @@ fn digest_of_new_then_nothing_then_new_and_resolved() {
     );
     f.add_card(
         "b/fine",
-        &format!("license: apache-2.0\n{link}"),
+        "license: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\nlicense_link: LICENSE\n",
         common::LLAMA2_NOTICE,
     );
     let third = digest(&f, server.port, &baseline);

@@ -1,8 +1,10 @@
 //! Licence normalisation and the three-valued verdicts, on the real catalogue.
 
 use pedigree::card::Card;
-use pedigree::checks::{Judging, Verdict, judge};
-use pedigree::license::{Catalogue, Leaf, LicenseExpr, Terms, normalize};
+use pedigree::checks::{Judging, Misstatement, Verdict, judge};
+use pedigree::license::{
+    Catalogue, DeclarationIssue, Leaf, LicenseExpr, LicenseId, Terms, declaration_issues, normalize,
+};
 use std::sync::OnceLock;
 
 fn catalogue() -> &'static Catalogue {
@@ -30,6 +32,7 @@ fn verdict(child: &str, ancestor: &str) -> Verdict {
     let j = Judging {
         catalogue: catalogue(),
         only_quantized: false,
+        shipped: &[],
     };
     judge(j, &expr(child), &expr(ancestor))
 }
@@ -44,6 +47,14 @@ fn satisfied(child: &str, ancestor: &str) -> bool {
 
 fn violated(child: &str, ancestor: &str) -> bool {
     matches!(verdict(&lic(child), &lic(ancestor)), Verdict::Violated(_))
+}
+
+fn misstated(child: &str, ancestor: &str) -> bool {
+    matches!(verdict(&lic(child), &lic(ancestor)), Verdict::Misstated(..))
+}
+
+fn id(name: &str) -> LicenseId {
+    catalogue().by_name(name).unwrap()
 }
 
 fn undecidable(child: &str, ancestor: &str) -> bool {
@@ -153,16 +164,77 @@ fn lists_and_conflicting_name_fields_are_ambiguous() {
 }
 
 #[test]
-fn community_licences_require_the_same_agreement() {
+fn an_agreement_that_cannot_be_passed_on_must_be_kept() {
+    // Llama §1.a: a non-transferable grant, and §1.b.i: the agreement travels with every copy.
     assert!(violated("mit", "llama2"));
-    assert!(violated("apache-2.0", "llama2"));
-    assert!(violated("llama3", "llama2"));
-    assert!(
-        violated("llama3.2", "llama3.1"),
-        "a Llama 3.1 derivative is not a Llama 3.2 model"
-    );
+    assert!(violated("apache-2.0", "llama3.1"));
     assert!(satisfied("llama2", "llama2"));
-    assert!(satisfied("llama3.1", "llama3.1"));
+    // Declared beside the model's own terms, the agreement is kept.
+    assert_eq!(
+        verdict("license: apache-2.0 AND llama2\n", &lic("llama2")),
+        Verdict::Satisfied
+    );
+    // So it is when the repo ships a copy of it, whatever the card's label says.
+    let shipped = [id("llama2")];
+    let j = Judging {
+        catalogue: catalogue(),
+        only_quantized: false,
+        shipped: &shipped,
+    };
+    assert_eq!(
+        judge(j, &expr(&lic("mit")), &expr(&lic("llama2"))),
+        Verdict::Satisfied
+    );
+    // Stability's community licence is non-sublicensable (§II, §III); the SVD community licence is
+    // the same text.
+    assert!(violated("apache-2.0", "stabilityai-ai-community"));
+    assert!(satisfied(
+        "stable-video-diffusion-community",
+        "stabilityai-ai-community"
+    ));
+    // The violation cites the grant and the copy clause, not an invented one.
+    match verdict(&lic("mit"), &lic("llama2")) {
+        Verdict::Violated(r) => {
+            let clause = r.clause.unwrap();
+            assert!(
+                clause.section.contains("§1.a") && clause.section.contains("§1.b.i"),
+                "{clause:?}"
+            );
+        }
+        v => panic!("{v:?}"),
+    }
+}
+
+#[test]
+fn another_llama_version_is_a_labelling_slip_not_drift() {
+    assert!(misstated("llama3.2", "llama3.1"));
+    assert!(misstated("llama3", "llama2"));
+    match verdict(&lic("llama3.2"), &lic("llama3.1")) {
+        Verdict::Misstated(_, Misstatement::OtherVersion(other)) => {
+            assert_eq!(other, id("llama3.2"));
+        }
+        v => panic!("{v:?}"),
+    }
+    // A merge of Llama 3 and Llama 3.1 honours both agreements by declaring both.
+    let both = expr("license: llama3 AND llama3.1\n");
+    for parent in ["llama3", "llama3.1"] {
+        let j = Judging {
+            catalogue: catalogue(),
+            only_quantized: false,
+            shipped: &[],
+        };
+        assert_eq!(judge(j, &both, &expr(&lic(parent))), Verdict::Satisfied);
+    }
+}
+
+#[test]
+fn licences_that_allow_other_terms_never_drift() {
+    // Apache-2.0 §4, MIT's grant, Tongyi Qianwen §3.d.
+    for parent in ["apache-2.0", "mit", "tongyi-qianwen"] {
+        for child in ["mit", "apache-2.0", "cc-by-nc-4.0", "llama2"] {
+            assert!(satisfied(child, parent), "{child} under {parent}");
+        }
+    }
 }
 
 #[test]
@@ -190,7 +262,20 @@ fn rail_restrictions_must_travel() {
 
 #[test]
 fn non_commercial_and_share_alike_and_no_derivatives() {
-    assert!(violated("apache-2.0", "cc-by-nc-4.0"));
+    // CC BY-NC 4.0 §3(a)(4): the adapter's licence may differ, but the NC terms still bind every
+    // recipient (§2(a)(5)(A)). A commercial label misleads; it breaches nothing.
+    assert!(misstated("apache-2.0", "cc-by-nc-4.0"));
+    match verdict(&lic("apache-2.0"), &lic("cc-by-nc-4.0")) {
+        Verdict::Misstated(_, Misstatement::TermsStillBind) => {}
+        v => panic!("{v:?}"),
+    }
+    assert_eq!(
+        verdict(
+            "license: apache-2.0 AND cc-by-nc-4.0\n",
+            &lic("cc-by-nc-4.0")
+        ),
+        Verdict::Satisfied
+    );
     assert!(satisfied("cc-by-nc-sa-4.0", "cc-by-nc-4.0"));
     assert!(
         satisfied("gpl-3.0", "cc-by-sa-4.0"),
@@ -198,17 +283,36 @@ fn non_commercial_and_share_alike_and_no_derivatives() {
     );
     assert!(violated("mit", "cc-by-sa-4.0"));
     assert!(violated("mit", "gpl-3.0"));
+    // A share-alike licence declared beside a licence that restricts it is not kept.
+    assert!(matches!(
+        verdict("license: cc-by-sa-4.0 AND llama2\n", &lic("cc-by-sa-4.0")),
+        Verdict::Violated(_)
+    ));
+    // Beside a permissive licence it is.
+    assert_eq!(
+        verdict("license: gpl-3.0 AND mit\n", &lic("gpl-3.0")),
+        Verdict::Satisfied
+    );
+    // GPL-3.0 §13 lets GPL material be combined with AGPL material: not a plain relicensing.
+    assert!(undecidable("agpl-3.0", "gpl-3.0"));
     assert!(
         undecidable("gpl-3.0", "gpl-2.0"),
         "allowed only for 'or any later version'"
     );
+    // Any -nd licence forbids sharing adapted material, and is not permissive.
+    assert!(violated("mit", "cc-by-nd-4.0"));
     assert!(
         violated("cc-by-nd-4.0", "cc-by-nd-4.0"),
         "no licence can permit adapted material under ND"
     );
+    assert_ne!(
+        catalogue().get(id("cc-by-nd-4.0")).class,
+        pedigree::license::Class::Permissive
+    );
     let quantized = Judging {
         catalogue: catalogue(),
         only_quantized: true,
+        shipped: &[],
     };
     assert!(matches!(
         judge(quantized, &expr(&lic("mit")), &expr(&lic("cc-by-nd-4.0"))),
@@ -239,7 +343,7 @@ fn expressions_are_judged_from_the_derivatives_side() {
     );
     // An ancestor stacking licences binds the derivative to all of them.
     assert!(matches!(
-        verdict(&lic("llama2"), "license: llama2 AND cc-by-nc-4.0\n"),
+        verdict(&lic("llama2"), "license: llama2 AND cc-by-sa-4.0\n"),
         Verdict::Violated(_)
     ));
 }
@@ -286,4 +390,49 @@ fn violations_cite_their_clause() {
         }
         v => panic!("{v:?}"),
     }
+}
+
+fn issues(front_matter: &str) -> Vec<DeclarationIssue> {
+    let card = Card::parse(&format!("---\n{front_matter}---\n"));
+    declaration_issues(&card.meta, catalogue())
+}
+
+#[test]
+fn a_link_to_another_licence_is_judged_under_both_readings_and_reported() {
+    let card = "license: apache-2.0\nlicense_link: https://mistral.ai/licenses/MRL-0.1.md\n";
+    assert_eq!(shown(card), "ambiguous: apache-2.0 | mrl");
+    assert_eq!(
+        issues(card),
+        vec![DeclarationIssue::LinkConflict {
+            declared: "apache-2.0".into(),
+            linked: id("mrl"),
+        }]
+    );
+    // A link to the declared licence's own text is no conflict.
+    let same = "license: apache-2.0\nlicense_link: https://www.apache.org/licenses/LICENSE-2.0\n";
+    assert_eq!(shown(same), "apache-2.0");
+    assert!(issues(same).is_empty());
+}
+
+#[test]
+fn a_spelling_the_hub_does_not_know_is_read_and_reported() {
+    assert_eq!(shown("license: llama-2\n"), "llama2");
+    assert_eq!(
+        issues("license: llama-2\n"),
+        vec![DeclarationIssue::NotHubId {
+            written: "llama-2".into(),
+            read_as: Some(id("llama2")),
+        }]
+    );
+    assert!(issues("license: llama2\n").is_empty());
+    assert!(issues("license: [mit, apache-2.0]\n").is_empty());
+    assert!(issues("license: other\nlicense_name: deepseek\n").is_empty());
+    // A licence the Hub does not list is declared with `other` + `license_name`.
+    assert_eq!(
+        issues("license: deepseek\n"),
+        vec![DeclarationIssue::NotHubId {
+            written: "deepseek".into(),
+            read_as: Some(id("deepseek")),
+        }]
+    );
 }

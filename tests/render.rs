@@ -88,8 +88,11 @@ fn annotations_point_at_the_card_line_with_escaped_properties() {
         .unwrap();
     assert!(drift.starts_with("::error file=README.md,line=3,title=pedigree license-drift (acme-support/llama2-7b-helpdesk)::"), "{drift}");
     assert!(
-        drift.contains("%0AClause: §1.b.i https%3A")
-            || drift.contains("%0AClause: §1.b.i https://"),
+        drift.contains("%0AClause: §1.a, §1.b.i https://"),
+        "{drift}"
+    );
+    assert!(
+        drift.contains("%0AFix: declare `license: llama2` instead of `mit`"),
         "{drift}"
     );
     insta::assert_snapshot!("examples_github", run.stdout);

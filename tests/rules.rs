@@ -66,7 +66,13 @@ fn no_false_alarm_for_permissive_parents_or_rail_to_rail() {
         "license: creativeml-openrail-m\nbase_model: stabilityai/stable-diffusion-2-1\n",
     ));
     let run = audit_focused(&f);
-    assert_eq!(run.pairs(), vec![], "{}", run.stdout);
+    // An SPDX expression is read, but the Hub shows no licence for it: a note, not a conflict.
+    assert_eq!(
+        run.pairs(),
+        vec![("x/phi-dual".to_string(), "license-id-not-hub".to_string())],
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -144,14 +150,37 @@ fn incompatible_parents_in_a_merge() {
     let f = Fixture::new();
     llama2_root(&f);
     f.add(model("meta-llama/Meta-Llama-3-8B", "license: llama3\n"));
+    f.add(model("meta-llama/Llama-3.1-8B", "license: llama3.1\n"));
     f.add(model("research/nc-base", "license: cc-by-nc-4.0\n"));
+    f.add(model("wiki/sa-base", "license: cc-by-sa-4.0\n"));
+    f.add(model("gnu/gpl-base", "license: gpl-3.0\n"));
+    f.add(model("press/nd-base", "license: cc-by-nd-4.0\n"));
+    // Share-alike and non-commercial: BY-SA allows no added restriction, and no licence it
+    // accepts is non-commercial.
     f.add(model(
-        "m/frankenmerge",
-        "license: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- meta-llama/Meta-Llama-3-8B\n",
+        "m/sa-nc",
+        "license: cc-by-sa-4.0\nbase_model: [wiki/sa-base, research/nc-base]\n",
     ));
+    // The GPL forbids further restrictions (§10); the Llama agreement must be kept.
+    f.add(model(
+        "m/llama-gpl",
+        "license: gpl-3.0\nbase_model: [meta-llama/Llama-2-7b-hf, gnu/gpl-base]\n",
+    ));
+    // A no-derivatives parent: nothing can be shared.
+    f.add(model(
+        "m/with-nd",
+        "license: mit\nbase_model: [microsoft/phi-2, press/nd-base]\n",
+    ));
+    // Two Llama agreements are honoured at once by declaring both.
+    f.add(model(
+        "m/llama-3-merge",
+        "license: llama3 AND llama3.1\nbase_model: [meta-llama/Meta-Llama-3-8B, meta-llama/Llama-3.1-8B]\n",
+    ));
+    // So are a Llama agreement and non-commercial terms (Llama allows commercial use; it does
+    // not demand it).
     f.add(model(
         "m/llama-nc",
-        "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, research/nc-base]\n",
+        "license: llama2 AND cc-by-nc-4.0\nbase_model: [meta-llama/Llama-2-7b-hf, research/nc-base]\n",
     ));
     f.add(model("microsoft/phi-2", "license: mit\n"));
     f.add(model(
@@ -159,12 +188,22 @@ fn incompatible_parents_in_a_merge() {
         "license: llama2\nbase_model: [meta-llama/Llama-2-7b-hf, microsoft/phi-2]\n",
     ));
     let run = audit_focused(&f);
-    assert!(run.has("m/frankenmerge", "incompatible-parents"));
-    assert!(
-        run.has("m/llama-nc", "incompatible-parents"),
-        "Llama 2 must stay Llama 2, which allows commercial use"
-    );
-    assert!(!run.has("m/llama-phi", "incompatible-parents"));
+    for merge in ["m/sa-nc", "m/llama-gpl", "m/with-nd"] {
+        assert!(
+            run.has(merge, "incompatible-parents"),
+            "{merge}: {}",
+            run.stdout
+        );
+    }
+    // The accusation cites the clause of the term that stops the parents.
+    let finding = run.finding("m/sa-nc", "incompatible-parents");
+    assert!(finding["clause"]["section"].as_str().unwrap().contains('3'));
+    assert!(finding["fix"].as_str().unwrap().contains("drop one"));
+    for merge in ["m/llama-3-merge", "m/llama-nc", "m/llama-phi"] {
+        assert!(!run.has(merge, "incompatible-parents"), "{merge}");
+    }
+    // Only the spelling: the Hub shows no licence for an expression.
+    assert_eq!(run.rules_of("m/llama-3-merge"), vec!["license-id-not-hub"]);
     assert_eq!(run.rules_of("m/llama-phi"), Vec::<String>::new());
     let report = run.json();
     let merge = report["models"]

@@ -35,7 +35,7 @@ fn every_file_in_rules_licenses_is_compiled_in() {
 
 #[test]
 fn linter_reports_every_problem_at_once() {
-    let ok = "id: good\nspdx: MIT\nname: Good\nurl: https://example.org\nclass: permissive\nobligations: []\n";
+    let ok = "id: good\nspdx: MIT\nname: Good\nurl: https://example.org\nsource: {title: Good, url: https://example.org, verified: true}\nclass: permissive\nobligations: []\n";
     let files: Vec<(String, String)> = vec![
         ("good.yml".into(), ok.into()),
         ("renamed.yml".into(), ok.replace("id: good", "id: other-name")),
@@ -43,8 +43,15 @@ fn linter_reports_every_problem_at_once() {
         ("badclass.yml".into(), ok.replace("id: good", "id: badclass").replace("permissive", "liberal")),
         (
             "uncited.yml".into(),
-            "id: uncited\nspdx: LicenseRef-uncited\nname: U\nurl: https://example.org\nclass: copyleft\nobligations:\n  - kind: share-alike\n    summary: stay\n    accepts: [no-such-licence]\n".into(),
+            "id: uncited\nspdx: LicenseRef-uncited\nname: U\nurl: https://example.org\nsource: {title: U, url: https://example.org, verified: true}\nclass: copyleft\nobligations:\n  - kind: share-alike\n    summary: stay\n    accepts: [no-such-licence]\n".into(),
         ),
+        // The old kind, which no text supports, is rejected by name.
+        ("oldkind.yml".into(), ok.replace("id: good", "id: oldkind").replace("obligations: []", "obligations:\n  - kind: same-license\n    summary: s\n    clause: {section: x, url: https://example.org}")),
+        // No text cited at all.
+        ("nosource.yml".into(), ok.replace("id: good", "id: nosource").replace("source: {title: Good, url: https://example.org, verified: true}\n", "")),
+        // Terms that contradict each other, and a permissive licence that restricts.
+        ("contradicts.yml".into(), ok.replace("id: good", "id: contradicts").replace("class: permissive", "class: community").replace("obligations: []", "obligations:\n  - kind: keep-agreement\n    summary: k\n    clause: {section: x, url: https://example.org}\n  - kind: other-terms-allowed\n    summary: o\n    clause: {section: y, url: https://example.org}")),
+        ("restrictive.yml".into(), ok.replace("id: good", "id: restrictive").replace("obligations: []", "obligations:\n  - kind: share-alike\n    summary: s\n    clause: {section: x, url: https://example.org}")),
         ("nc.yml".into(), ok.replace("id: good", "id: nc").replace("permissive", "non-commercial")),
         ("badspdx.yml".into(), ok.replace("id: good", "id: badspdx").replace("MIT", "NotAnSpdxId")),
         ("rail.yml".into(), ok.replace("id: good", "id: rail").replace("permissive", "rail")),
@@ -56,8 +63,12 @@ fn linter_reports_every_problem_at_once() {
         "renamed.yml: id `other-name` does not match the file name",
         "dup.yml: id or alias `good` is also used by `good`",
         "badclass.yml: class: unknown variant `liberal`",
-        "uncited.yml: obligation 1 (ShareAlike): no clause cited",
-        "uncited.yml: obligation 1 (ShareAlike): accepts names `no-such-licence`",
+        "uncited.yml: obligation 1 (share-alike): no clause cited",
+        "uncited.yml: obligation 1 (share-alike): accepts names `no-such-licence`",
+        "oldkind.yml: obligations[0].kind: unknown variant `same-license`",
+        "nosource.yml: missing field `source`",
+        "contradicts.yml: `other-terms-allowed` contradicts `keep-agreement`",
+        "restrictive.yml: a permissive licence cannot ask `share-alike`",
         "nc.yml: class non-commercial needs `commercial_use: false`",
         "badspdx.yml: `NotAnSpdxId` is neither an SPDX licence id nor a LicenseRef-",
         "rail.yml: a rail licence needs `use_restrictions`",
@@ -122,8 +133,8 @@ fn catalogue_classes_agree_with_obligations() {
         let kinds: Vec<ObligationKind> = e.obligations.iter().map(|o| o.kind).collect();
         if e.class == Class::Permissive {
             assert!(
-                !kinds.contains(&ObligationKind::SameLicense),
-                "{} is permissive but demands the same licence",
+                !kinds.contains(&ObligationKind::KeepAgreement),
+                "{} is permissive but must be kept",
                 e.id
             );
             assert!(

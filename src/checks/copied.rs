@@ -21,7 +21,7 @@ pub fn restrictiveness(class: Class) -> Option<u8> {
         Class::Permissive => 0,
         Class::WeakCopyleft => 1,
         Class::Copyleft | Class::Rail => 2,
-        Class::Community | Class::NonCommercial => 3,
+        Class::Community | Class::NonCommercial | Class::NoDerivatives => 3,
         Class::ResearchOnly => 4,
         Class::Unknown => return None,
     })

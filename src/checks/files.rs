@@ -3,13 +3,13 @@
 //! that cannot be read is named, with the reason, in the undecidable finding that needed it.
 
 use super::{Context, Subject};
-use crate::findings::{Finding, Rule};
-use crate::license::{LicenseId, ObligationKind, Terms, identify};
-use crate::lineage::FileKind;
+use crate::findings::{Finding, Rule, Severity};
+use crate::license::{Class, LicenseId, ObligationKind, Terms, identify};
+use crate::lineage::{FileKind, Model};
 use crate::source::SourceError;
 
 /// What one licence file turned out to be.
-enum Seen<'a> {
+pub(crate) enum Seen<'a> {
     Is(LicenseId, String),
     Unrecognised,
     Unreadable(&'a SourceError),
@@ -20,12 +20,9 @@ fn covers_code_only(path: &str) -> bool {
     path.to_ascii_uppercase().contains("CODE")
 }
 
-pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
-    if s.model.card.unreadable {
-        return;
-    }
-    let seen: Vec<(&str, Seen<'_>)> = s
-        .model
+/// The repo's licence files, each recognised once per model (text detection is costly).
+pub(crate) fn recognise<'a>(ctx: &Context<'_>, model: &'a Model) -> Vec<(&'a str, Seen<'a>)> {
+    model
         .files
         .iter()
         .filter(|f| FileKind::of(&f.path) == Some(FileKind::License))
@@ -39,11 +36,18 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             };
             (f.path.as_str(), what)
         })
-        .collect();
+        .collect()
+}
+
+pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
+    if s.model.card.unreadable {
+        return;
+    }
+    let seen = &s.licence_files;
     // What each unreadable file kept from being checked: one note per file says it all.
     let mut blocked: Vec<(&str, &SourceError, Vec<String>)> = Vec::new();
-    mismatch(ctx, s, &seen, &mut blocked, out);
-    copies(ctx, s, &seen, &mut blocked, out);
+    mismatch(ctx, s, seen, &mut blocked, out);
+    copies(ctx, s, seen, &mut blocked, out);
     for (path, error, needs) in blocked {
         let message = format!(
             "cannot check {}: `{path}` could not be read: {error}",
@@ -153,10 +157,18 @@ fn copies<'a>(
         else {
             continue;
         };
+        // A `license_link` counts as the copy unless it points at another licence's text.
+        let linked = s
+            .model
+            .card
+            .meta
+            .license_link
+            .as_deref()
+            .map(|l| ctx.catalogue.by_link(l));
         if seen
             .iter()
             .any(|(_, w)| matches!(w, Seen::Is(id, _) if *id == licence))
-            || s.model.card.meta.license_link.is_some()
+            || linked.is_some_and(|to| to.is_none_or(|to| to == licence))
         {
             continue;
         }
@@ -194,9 +206,18 @@ fn copies<'a>(
             entry.id,
             ob.summary.trim().trim_end_matches('.')
         );
-        let finding = Finding::new(Rule::AgreementCopyMissing, s.id(), &entry.id, message)
+        let mut finding = Finding::new(Rule::AgreementCopyMissing, s.id(), &entry.id, message)
             .ancestors(chain)
-            .clause(Some(ob.clause.clone()));
+            .clause(Some(ob.clause.clone()))
+            .fix(format!(
+                "add the {} text as a LICENSE file (or link it with `license_link`)",
+                entry.name
+            ));
+        // A permissive licence's copy duty is a note: little is at stake, and on the Hub such
+        // notes would otherwise bury the findings that matter.
+        if entry.class == Class::Permissive {
+            finding = finding.at_most(Severity::Note);
+        }
         out.push(s.at_key(finding, "license"));
     }
 }

@@ -1,10 +1,12 @@
-//! `missing-license`, `unknown-license`, `license-drift`, `license-undecidable`: the declared
-//! licence judged against every ancestor's.
+//! `missing-license`, `unknown-license`, `license-drift`, `agreement-version-mismatch`,
+//! `inherited-terms-unstated`, `license-undecidable`: the declared licence judged against every
+//! ancestor's.
 
-use super::verdict::{Judging, Verdict, judge};
+use super::fix;
+use super::verdict::{Judging, Misstatement, Reason, Verdict, judge};
 use super::{Context, Subject};
 use crate::findings::{Clause, Finding, Rule};
-use crate::license::{LicenseExpr, Terms};
+use crate::license::{LicenseExpr, LicenseId, ObligationKind, Terms};
 
 /// Findings of one kind about one ancestor licence, gathered across ancestors.
 struct Group {
@@ -16,6 +18,31 @@ struct Group {
     licence: String,
     reason: String,
     clause: Option<Clause>,
+    /// The ancestor's term at stake, for the fix.
+    term: Option<(ObligationKind, LicenseId)>,
+}
+
+impl Group {
+    fn join(&mut self, chain: Vec<String>) {
+        self.offenders
+            .push(chain.last().cloned().unwrap_or_default());
+        for id in chain {
+            if !self.ancestors.contains(&id) {
+                self.ancestors.push(id);
+            }
+        }
+    }
+}
+
+/// Groups a verdict's reason by the ancestor licence it is about.
+fn add_reason(groups: &mut Vec<Group>, licence: String, r: Reason, chain: Vec<String>) {
+    let key = licence.clone();
+    add(groups, key.clone(), licence, r.text, r.clause, chain);
+    if let Some(g) = groups.iter_mut().find(|g| g.key == key)
+        && g.term.is_none()
+    {
+        g.term = r.term;
+    }
 }
 
 fn add(
@@ -26,23 +53,16 @@ fn add(
     clause: Option<Clause>,
     chain: Vec<String>,
 ) {
-    let offender = chain.last().cloned().unwrap_or_default();
     match groups.iter_mut().find(|g| g.key == key) {
-        Some(g) => {
-            g.offenders.push(offender);
-            for id in chain {
-                if !g.ancestors.contains(&id) {
-                    g.ancestors.push(id);
-                }
-            }
-        }
+        Some(g) => g.join(chain),
         None => groups.push(Group {
             key,
-            offenders: vec![offender],
+            offenders: vec![chain.last().cloned().unwrap_or_default()],
             ancestors: chain,
             licence,
             reason,
             clause,
+            term: None,
         }),
     }
 }
@@ -110,7 +130,9 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         Terms::Expr(expr) => expr,
     };
     let declared = child.display(cat).to_string();
+    let shipped = s.shipped_licences();
     let mut drift: Vec<Group> = Vec::new();
+    let mut misstated: Vec<(Group, Misstatement)> = Vec::new();
     let mut undecidable: Vec<Group> = Vec::new();
     for (ancestor, model) in ctx.binding(s) {
         let chain = ctx.chain_ids(ancestor);
@@ -139,17 +161,24 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         let judging = Judging {
             catalogue: cat,
             only_quantized: ancestor.only_quantized,
+            shipped: &shipped,
         };
         match judge(judging, child, ancestor_expr) {
             Verdict::Satisfied => {}
-            Verdict::Violated(r) => add(
-                &mut drift,
-                licence.clone(),
-                licence,
-                r.text,
-                r.clause,
-                chain,
-            ),
+            Verdict::Violated(r) => add_reason(&mut drift, licence, r, chain),
+            Verdict::Misstated(r, how) => {
+                let key = format!("{licence} {how:?}");
+                match misstated.iter_mut().find(|(g, _)| g.key == key) {
+                    Some((g, _)) => g.join(chain),
+                    None => {
+                        let mut groups = Vec::new();
+                        add_reason(&mut groups, licence, r, chain);
+                        let mut g = groups.remove(0);
+                        g.key = key;
+                        misstated.push((g, how));
+                    }
+                }
+            }
             Verdict::Undecidable(r) => add(
                 &mut undecidable,
                 r.text.clone(),
@@ -169,9 +198,41 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             g.reason
         );
         let key = format!("{} -> {declared}", g.licence);
-        let finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message)
+        let mut finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message)
             .ancestors(g.ancestors)
             .clause(g.clause);
+        if let Some((kind, licence)) = g.term {
+            finding = finding.fix(fix::for_term(cat, kind, licence, &declared));
+        }
+        out.push(s.at_key(finding, "license"));
+    }
+    for (g, how) in misstated {
+        let (rule, fix) = match (how, g.term) {
+            (Misstatement::OtherVersion(other), Some((_, licence))) => (
+                Rule::AgreementVersionMismatch,
+                Some(fix::for_other_version(cat, licence, &cat.get(other).id)),
+            ),
+            (Misstatement::TermsStillBind, Some((kind, licence))) => (
+                Rule::InheritedTermsUnstated,
+                Some(fix::for_term(cat, kind, licence, &declared)),
+            ),
+            (Misstatement::OtherVersion(_), None) => (Rule::AgreementVersionMismatch, None),
+            (Misstatement::TermsStillBind, None) => (Rule::InheritedTermsUnstated, None),
+        };
+        let message = format!(
+            "declares `{declared}`, but {} {} under `{}`: {}",
+            ancestor_list(&g.offenders),
+            if g.offenders.len() > 1 { "are" } else { "is" },
+            g.licence,
+            g.reason
+        );
+        let key = format!("{} -> {declared}", g.licence);
+        let mut finding = Finding::new(rule, s.id(), &key, message)
+            .ancestors(g.ancestors)
+            .clause(g.clause);
+        if let Some(fix) = fix {
+            finding = finding.fix(fix);
+        }
         out.push(s.at_key(finding, "license"));
     }
     for g in undecidable {

@@ -4,7 +4,10 @@
 mod card;
 mod code;
 mod copied;
+mod declaration;
+mod evidence;
 mod files;
+mod fix;
 mod license;
 mod lineage;
 mod merge;
@@ -18,7 +21,7 @@ mod verdict;
 pub use copied::{STRIKING_SIMILARITY, restrictiveness};
 pub use policy::LicensePolicy;
 pub use undeclared::{MIN_SCORE as UNDECLARED_MIN_SCORE, ParentFinder, Recovery, measure_recovery};
-pub use verdict::{Judging, Reason, Verdict, judge};
+pub use verdict::{Judging, Misstatement, Reason, Verdict, judge};
 
 use crate::findings::Finding;
 use crate::license::Catalogue;
@@ -57,11 +60,24 @@ pub(crate) struct Subject<'a> {
     pub ancestors: Vec<Ancestor>,
     /// Models just above the depth cap, not judged.
     pub beyond_depth: Vec<String>,
+    /// The repo's licence files, as recognised.
+    pub licence_files: Vec<(&'a str, files::Seen<'a>)>,
 }
 
 impl Subject<'_> {
     pub fn id(&self) -> &str {
         &self.model.info.id
+    }
+
+    /// Licences whose text the repo ships in a recognised licence file.
+    pub fn shipped_licences(&self) -> Vec<crate::license::LicenseId> {
+        self.licence_files
+            .iter()
+            .filter_map(|(_, seen)| match seen {
+                files::Seen::Is(id, _) => Some(*id),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Where a finding about a card key points: README.md and the key's line.
@@ -139,6 +155,7 @@ pub(crate) fn subject<'a>(ctx: &Context<'a>, node: NodeIndex) -> Option<Subject<
         model,
         ancestors,
         beyond_depth,
+        licence_files: files::recognise(ctx, model),
     })
 }
 
@@ -169,6 +186,9 @@ pub(crate) fn check(ctx: &Context<'_>, subject: &Subject<'_>) -> Vec<Finding> {
     undeclared::check(ctx, subject, &mut out);
     traits::check(ctx, subject, &mut out);
     code::check(ctx, subject, &mut out);
+    declaration::check(ctx, subject, &mut out);
+    let mut out = evidence::weigh(subject, out);
+    // The allow/deny policy is the project's own rule, not a distribution duty.
     policy::check(ctx, subject, &mut out);
     out
 }

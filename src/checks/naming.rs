@@ -1,7 +1,10 @@
-//! `naming-obligation`: Llama 3 and later require derivative names to begin with "Llama".
+//! `naming-obligation`: Llama 3 and later require derivative names to begin with "Llama" ("Llama
+//! 3" for Llama 3). The text leaves no doubt, so it is an error; case and the separators between
+//! words do not matter. A quantized re-upload that keeps the licensor's own model name
+//! (`Meta-Llama-3.1-8B-Instruct-GGUF`) is a warning: it names the original, not a new model.
 
 use super::{Context, Subject};
-use crate::findings::{Finding, Rule};
+use crate::findings::{Finding, Rule, Severity};
 use crate::license::ObligationKind;
 
 /// Lowercase with separators removed: "Llama-3.1_8B" → "llama318b".
@@ -51,10 +54,38 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 model.info.id,
                 ob.summary.trim()
             );
-            let finding = Finding::new(Rule::NamingObligation, s.id(), &entry.id, message)
+            let mut finding = Finding::new(Rule::NamingObligation, s.id(), &entry.id, message)
                 .ancestors(ctx.chain_ids(ancestor))
-                .clause(Some(ob.clause.clone()));
+                .clause(Some(ob.clause.clone()))
+                .fix(format!(
+                    "rename the model to begin with \"{}\", e.g. `{}-{}`",
+                    ob.prefixes[0],
+                    ob.prefixes[0].replace(' ', "-"),
+                    s.model.name()
+                ));
+            if ancestor.only_quantized && keeps_original_name(s, ctx, ancestor) {
+                finding = finding.at_most(Severity::Warning);
+                finding.message.push_str(
+                    "; it keeps the licensor's own model name, as quantized re-uploads do, so it is not passed off as a new model",
+                );
+            }
             out.push(finding);
         }
     }
+}
+
+/// The model's name holds the name of a model on its chain published by the licensor (the
+/// nearest ancestor under the licence whose owner published the licence's root).
+fn keeps_original_name(
+    s: &Subject<'_>,
+    ctx: &Context<'_>,
+    ancestor: &crate::lineage::Ancestor,
+) -> bool {
+    let name = squash(s.model.name());
+    ancestor.chain.iter().any(|&n| {
+        ctx.lineage.node(n).model().is_some_and(|m| {
+            let original = squash(m.name());
+            !original.is_empty() && name.contains(&original)
+        })
+    })
 }

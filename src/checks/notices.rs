@@ -3,8 +3,8 @@
 //! requires, looked for in the card and the repo's NOTICE files.
 
 use super::{Context, Subject};
-use crate::findings::{Finding, Rule};
-use crate::license::{NoticeSet, ObligationKind};
+use crate::findings::{Finding, Rule, Severity};
+use crate::license::{Class, NoticeSet, ObligationKind};
 use crate::lineage::FileKind;
 
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
@@ -53,15 +53,33 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 );
                 continue;
             }
+            let elsewhere = if ob.kind == ObligationKind::AttributionDisplay {
+                " (it may be shown elsewhere, e.g. on a website or in documentation, which Pedigree cannot see)"
+            } else {
+                ""
+            };
             let message = format!(
-                "ancestor `{}` is under `{}`, which requires {what} \"{text}\" ({}); neither the card nor a NOTICE file has it",
+                "ancestor `{}` is under `{}`, which requires {what} \"{text}\" ({}); neither the card nor a NOTICE file has it{elsewhere}",
                 model.info.id,
                 entry.id,
                 ob.summary.trim().trim_end_matches('.')
             );
-            let finding = Finding::new(Rule::NoticeMissing, s.id(), &key, message)
+            let fix = match ob.kind {
+                ObligationKind::AttributionDisplay => {
+                    format!(
+                        "show \"{text}\" prominently in the card (or the related website or documentation)"
+                    )
+                }
+                _ => format!("add a NOTICE file containing \"{text}\""),
+            };
+            let mut finding = Finding::new(Rule::NoticeMissing, s.id(), &key, message)
                 .ancestors(ctx.chain_ids(ancestor))
-                .clause(Some(ob.clause.clone()));
+                .clause(Some(ob.clause.clone()))
+                .fix(fix);
+            // A permissive licence's notice duty is a courtesy to check, not a stake.
+            if entry.class == Class::Permissive {
+                finding = finding.at_most(Severity::Note);
+            }
             out.push(finding.at(s.model.card_file, None));
         }
     }

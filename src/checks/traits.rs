@@ -4,7 +4,7 @@
 
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
-use crate::lineage::Relation;
+use crate::lineage::{Relation, Shipped};
 use crate::source::Gated;
 
 /// A card this many times shorter than its parent's has shrunk.
@@ -32,7 +32,8 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             continue;
         };
         let parent_id = &parent.info.id;
-        let re_hosts = relation != Relation::Adapter && s.model.holds_weights;
+        let re_hosts = relation != Relation::Adapter
+            && matches!(s.model.shipped, Shipped::Weights | Shipped::Quantized);
         // Gating in front of a permissive licence only collects contact details; re-hosting such
         // weights breaks no agreement.
         let agreement = parent

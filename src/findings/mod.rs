@@ -64,6 +64,11 @@ rules! {
     MissingLicense => "missing-license",
     UnknownLicense => "unknown-license",
     LicenseUndecidable => "license-undecidable",
+    AgreementVersionMismatch => "agreement-version-mismatch",
+    InheritedTermsUnstated => "inherited-terms-unstated",
+    LicenseLinkConflict => "license-link-conflict",
+    LicenseIdNotHub => "license-id-not-hub",
+    NoDerivedMaterial => "no-derived-material",
     IncompatibleParents => "incompatible-parents",
     UnresolvedParent => "unresolved-parent",
     LineageCycle => "lineage-cycle",
@@ -135,6 +140,14 @@ pub struct Finding {
     /// Stable across runs for the same problem: built from the rule, the model and a key that
     /// names the problem (never from the message wording or a line number, which can move).
     pub fingerprint: String,
+    /// How to put it right, in one line (every accusation has one).
+    #[serde(default)]
+    pub fix: Option<String>,
+    /// The most severe this finding may be reported at, when the check knows its stakes are
+    /// lower than the rule's default (a permissive licence's copy duty; no shipped weights). An
+    /// explicit severity in the config still wins.
+    #[serde(skip)]
+    pub cap: Option<Severity>,
 }
 
 impl Finding {
@@ -158,7 +171,20 @@ impl Finding {
             file: None,
             line: None,
             fingerprint,
+            fix: None,
+            cap: None,
         }
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// Reports this finding at `severity` at most (see [`Finding::cap`]).
+    pub fn at_most(mut self, severity: Severity) -> Self {
+        self.cap = Some(self.cap.map_or(severity, |c| c.min(severity)));
+        self
     }
 
     pub fn ancestors(mut self, ancestors: Vec<String>) -> Self {

@@ -42,7 +42,15 @@ impl<'a> Sink<'a> {
     }
 
     pub fn push(&mut self, mut finding: Finding) {
-        let Some(severity) = self.severity(finding.rule) else {
+        let severity = match self.config.severity.get(&finding.rule) {
+            Some(level) => *level,
+            // The check's cap lowers the rule's default, never the config's choice.
+            None => {
+                let default = self.docs.get(finding.rule).severity;
+                Some(finding.cap.map_or(default, |cap| cap.min(default)))
+            }
+        };
+        let Some(severity) = severity else {
             return;
         };
         finding.severity = severity;

@@ -26,6 +26,8 @@ pub enum Class {
     Rail,
     Community,
     ResearchOnly,
+    /// Any use of the unmodified material, but no sharing of adapted material (CC BY-ND).
+    NoDerivatives,
     Unknown,
 }
 
@@ -39,6 +41,7 @@ impl Class {
             Class::Rail => "rail",
             Class::Community => "community",
             Class::ResearchOnly => "research-only",
+            Class::NoDerivatives => "no-derivatives",
             Class::Unknown => "unknown",
         }
     }
@@ -50,15 +53,25 @@ impl fmt::Display for Class {
     }
 }
 
-/// What a licence asks of a derivative. See rules/README.md for the meaning of each.
+/// What a licence's text asks of a derivative. The first group constrains the terms a
+/// derivative may declare; the second its contents and name. See rules/README.md for each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ObligationKind {
-    SameLicense,
-    CarryUseRestrictions,
+    /// The grant cannot be passed on (non-transferable or non-sublicensable): recipients of a
+    /// derivative still need this agreement, so it must be declared or shipped.
+    KeepAgreement,
+    /// The grant is non-commercial and cannot be passed on: a derivative's terms may not allow
+    /// commercial use.
     StayNonCommercial,
+    /// The licensor's non-commercial terms reach every recipient directly, and the derivative's
+    /// own licence may differ (CC BY-NC §3(a)(4)); a commercial label misleads, it does not breach.
+    NonCommercialBinds,
+    CarryUseRestrictions,
     ShareAlike,
     NoDerivatives,
+    /// The text expressly lets a derivative take other terms: never drift.
+    OtherTermsAllowed,
     IncludeAgreementCopy,
     NoticeFile,
     NamePrefix,
@@ -72,13 +85,45 @@ impl ObligationKind {
     pub fn constrains_license(self) -> bool {
         matches!(
             self,
-            ObligationKind::SameLicense
-                | ObligationKind::CarryUseRestrictions
+            ObligationKind::KeepAgreement
                 | ObligationKind::StayNonCommercial
+                | ObligationKind::NonCommercialBinds
+                | ObligationKind::CarryUseRestrictions
                 | ObligationKind::ShareAlike
                 | ObligationKind::NoDerivatives
         )
     }
+
+    /// The kebab-case name used in rules/licenses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObligationKind::KeepAgreement => "keep-agreement",
+            ObligationKind::StayNonCommercial => "stay-non-commercial",
+            ObligationKind::NonCommercialBinds => "non-commercial-binds",
+            ObligationKind::CarryUseRestrictions => "carry-use-restrictions",
+            ObligationKind::ShareAlike => "share-alike",
+            ObligationKind::NoDerivatives => "no-derivatives",
+            ObligationKind::OtherTermsAllowed => "other-terms-allowed",
+            ObligationKind::IncludeAgreementCopy => "include-agreement-copy",
+            ObligationKind::NoticeFile => "notice-file",
+            ObligationKind::NamePrefix => "name-prefix",
+            ObligationKind::AttributionDisplay => "attribution-display",
+            ObligationKind::MarkModifiedFiles => "mark-modified-files",
+        }
+    }
+}
+
+/// Where the licence's text was read: every entry cites one. An entry whose text could not be
+/// checked (`verified: false`) never grounds an accusation: its verdicts stop at undecidable.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextSource {
+    /// The text's title and version or date, as it names itself.
+    pub title: String,
+    /// Where that text lives.
+    pub url: String,
+    /// The terms below were read from this text (not from a summary or a secondary source).
+    pub verified: bool,
 }
 
 /// Licences for which an obligation's answer depends on facts a card does not show.
@@ -118,6 +163,20 @@ pub struct LicenseEntry {
     /// Phrases that open the licence's text (normalised like [`normalize_text`]).
     pub marks: Vec<String>,
     pub obligations: Vec<Obligation>,
+    /// `license: <id>` is one of the Hub's licence ids (others are declared as `license: other`
+    /// with `license_name`).
+    pub hub: bool,
+    /// Agreements of one licensor and lineage (e.g. `meta-llama`): declaring a sibling version
+    /// instead of an ancestor's is a labelling slip, not drift.
+    pub family: Option<String>,
+    pub source: TextSource,
+}
+
+impl LicenseEntry {
+    /// The obligation of a kind, if the licence has one.
+    pub fn obligation(&self, kind: ObligationKind) -> Option<&Obligation> {
+        self.obligations.iter().find(|o| o.kind == kind)
+    }
 }
 
 #[derive(Deserialize)]
@@ -137,6 +196,10 @@ struct RawEntry {
     links: Vec<String>,
     #[serde(default)]
     marks: Vec<String>,
+    #[serde(default)]
+    hub: bool,
+    family: Option<String>,
+    source: TextSource,
     obligations: Vec<RawObligation>,
 }
 
@@ -167,6 +230,56 @@ pub struct Catalogue {
     /// Every notice and attribution text the entries require, in comparable form, once each.
     notices: Vec<String>,
     notice_finder: super::notices::NoticeFinder,
+}
+
+/// Terms that contradict each other or the licence's class, which no text can mean.
+fn lint_terms(file: &str, raw: &RawEntry, terms: &[Obligation], problems: &mut Vec<String>) {
+    use ObligationKind as K;
+    let has = |k: K| terms.iter().any(|o| o.kind == k);
+    if has(K::OtherTermsAllowed) {
+        for k in [
+            K::KeepAgreement,
+            K::ShareAlike,
+            K::NoDerivatives,
+            K::StayNonCommercial,
+        ] {
+            if has(k) {
+                problems.push(format!(
+                    "{file}: `other-terms-allowed` contradicts `{}`",
+                    k.as_str()
+                ));
+            }
+        }
+    }
+    if raw.class == Class::Permissive {
+        for k in [
+            K::KeepAgreement,
+            K::ShareAlike,
+            K::NoDerivatives,
+            K::StayNonCommercial,
+            K::NonCommercialBinds,
+            K::CarryUseRestrictions,
+        ] {
+            if has(k) {
+                problems.push(format!(
+                    "{file}: a permissive licence cannot ask `{}`",
+                    k.as_str()
+                ));
+            }
+        }
+    }
+    if (has(K::StayNonCommercial) || has(K::NonCommercialBinds)) && raw.commercial_use {
+        problems.push(format!(
+            "{file}: a non-commercial term needs `commercial_use: false`"
+        ));
+    }
+    let mut seen = Vec::new();
+    for t in terms.iter().filter(|t| t.kind.constrains_license()) {
+        if seen.contains(&t.kind) {
+            problems.push(format!("{file}: `{}` appears twice", t.kind.as_str()));
+        }
+        seen.push(t.kind);
+    }
 }
 
 /// Text as marks are compared: lowercase, Markdown emphasis and headings dropped, runs of white
@@ -292,6 +405,9 @@ impl Catalogue {
                 links: raw.links.iter().map(|l| l.to_lowercase()).collect(),
                 marks: raw.marks.iter().map(|m| normalize_text(m)).collect(),
                 obligations: Vec::new(),
+                hub: raw.hub,
+                family: raw.family.clone(),
+                source: raw.source.clone(),
             });
         }
         // Second pass: obligations, which refer to other entries.
@@ -306,11 +422,17 @@ impl Catalogue {
             if raw.class == Class::Rail && raw.use_restrictions.is_none() {
                 problems.push(format!("{file}: a rail licence needs `use_restrictions`"));
             }
+            if raw.source.title.trim().is_empty() || !raw.source.url.starts_with("http") {
+                problems.push(format!(
+                    "{file}: `source` needs the text's title and an http(s) url"
+                ));
+            }
             let mut obligations = Vec::new();
             for (n, ob) in raw.obligations.iter().enumerate() {
-                let at = format!("{file}: obligation {} ({:?})", n + 1, ob.kind);
+                let at = format!("{file}: obligation {} ({})", n + 1, ob.kind.as_str());
                 obligations.push(catalogue.validate_obligation(ob, &at, problems));
             }
+            lint_terms(file, raw, &obligations, problems);
             catalogue.entries[index].obligations = obligations;
         }
         catalogue.index_notices();

@@ -9,9 +9,9 @@ mod notices;
 
 pub use catalogue::{
     BUILTIN_LICENSES, Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind,
-    Unclear, normalize_text,
+    TextSource, Unclear, normalize_text,
 };
 pub use expression::{Leaf, LicenseExpr};
 pub use identify::{Identified, identify};
-pub use normalize::{Terms, normalize};
+pub use normalize::{DeclarationIssue, Terms, declaration_issues, normalize};
 pub use notices::{NoticeSet, comparable};

@@ -1,6 +1,6 @@
 //! From what a card declares (`license`, `license_name`, `license_link`) to [`Terms`].
 
-use super::catalogue::{Catalogue, Class};
+use super::catalogue::{Catalogue, Class, LicenseId};
 use super::expression::{self, Leaf, LicenseExpr};
 use crate::card::Metadata;
 
@@ -30,6 +30,28 @@ impl Terms {
 
 /// Normalises a card's licence fields against the catalogue.
 pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
+    let expr = match normalize_plain(meta, catalogue) {
+        Terms::Expr(expr) => expr,
+        other => return other,
+    };
+    // A `license_link` to another catalogue licence's text: recipients read both, so both
+    // readings are judged (and `declaration_issues` reports the conflict).
+    if let Some(linked) = linked_elsewhere(meta, catalogue, &expr) {
+        let why = format!(
+            "`license` says {} but `license_link` points at the text of `{}`",
+            expr.display(catalogue),
+            catalogue.get(linked).id
+        );
+        return Terms::Expr(LicenseExpr::Ambiguous {
+            readings: vec![expr, LicenseExpr::known(linked)],
+            why,
+        });
+    }
+    Terms::Expr(expr)
+}
+
+/// [`normalize`] without the `license_link` cross-check.
+fn normalize_plain(meta: &Metadata, catalogue: &Catalogue) -> Terms {
     let Some(license) = &meta.license else {
         return Terms::Missing {
             licence_key: meta.has_licence_key,
@@ -92,6 +114,68 @@ pub fn normalize(meta: &Metadata, catalogue: &Catalogue) -> Terms {
         });
     }
     Terms::Expr(expr)
+}
+
+/// The catalogue licence a `license_link` points at, when the declared expression does not
+/// name it.
+fn linked_elsewhere(
+    meta: &Metadata,
+    catalogue: &Catalogue,
+    expr: &LicenseExpr,
+) -> Option<LicenseId> {
+    let linked = catalogue.by_link(meta.license_link.as_deref()?)?;
+    let named = expr.leaves().iter().any(|l| **l == Leaf::Known(linked));
+    (!named).then_some(linked)
+}
+
+/// Something about how a card declares its licence that the Hub or a reader gets wrong, even
+/// though Pedigree could read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeclarationIssue {
+    /// `license_link` points at the text of another licence than `license` names.
+    LinkConflict { declared: String, linked: LicenseId },
+    /// A `license` value that is not one of the Hub's licence ids (`llama-2`, `Apache-2.0`, an
+    /// expression): the Hub shows no licence for it. `read_as` is what Pedigree understood.
+    NotHubId {
+        written: String,
+        read_as: Option<LicenseId>,
+    },
+}
+
+/// The declaration issues of a card, beside its [`Terms`].
+pub fn declaration_issues(meta: &Metadata, catalogue: &Catalogue) -> Vec<DeclarationIssue> {
+    let mut out = Vec::new();
+    let Some(license) = &meta.license else {
+        return out;
+    };
+    for item in license.items() {
+        let item = item.trim();
+        if item.eq_ignore_ascii_case("other") || item.eq_ignore_ascii_case("unknown") {
+            continue;
+        }
+        let exact_hub_id = catalogue
+            .by_name(item)
+            .map(|id| catalogue.get(id))
+            .is_some_and(|e| e.hub && e.id == item);
+        if !exact_hub_id {
+            // Unreadable values are `unknown-license` already.
+            if let Ok(read) = expression::parse(catalogue, item) {
+                out.push(DeclarationIssue::NotHubId {
+                    written: item.to_string(),
+                    read_as: read.single(),
+                });
+            }
+        }
+    }
+    if let Terms::Expr(expr) = normalize_plain(meta, catalogue)
+        && let Some(linked) = linked_elsewhere(meta, catalogue, &expr)
+    {
+        out.push(DeclarationIssue::LinkConflict {
+            declared: expr.display(catalogue).to_string(),
+            linked,
+        });
+    }
+    out
 }
 
 /// One `license` item.

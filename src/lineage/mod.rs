@@ -7,10 +7,12 @@
 mod files;
 mod model;
 mod relation;
+mod shipped;
 
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
 pub use model::{CardFacts, CardText, Declared, Info, Model};
 pub use relation::{Relation, infer as infer_relation};
+pub use shipped::{Shipped, classify as classify_files};
 
 use crate::license::Catalogue;
 use crate::source::{Source, SourceError};

@@ -4,8 +4,11 @@
 
 use super::files::{FileKind, RepoFile};
 use super::relation::{Relation, infer as infer_relation};
+use super::shipped::{Shipped, classify};
 use crate::card::{Card, CardProblem, KeyLines, OneOrMany};
-use crate::license::{Catalogue, NoticeSet, Terms, normalize};
+use crate::license::{
+    Catalogue, DeclarationIssue, NoticeSet, Terms, declaration_issues, normalize,
+};
 use crate::similarity::{Shingles, word_count};
 use crate::source::{Gated, ModelInfo, ModelRecord};
 use std::sync::OnceLock;
@@ -99,25 +102,6 @@ pub fn mentioned_ids(body: &str) -> Vec<String> {
     out
 }
 
-/// Weight files: a repo holding one re-hosts a model.
-fn holds_weights(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    [
-        ".safetensors",
-        ".gguf",
-        ".ckpt",
-        ".pt",
-        ".pth",
-        ".onnx",
-        ".msgpack",
-        ".h5",
-    ]
-    .iter()
-    .any(|ext| name.ends_with(ext))
-        || (name.ends_with(".bin")
-            && (name.starts_with("pytorch_model") || name.starts_with("model")))
-}
-
 /// Files of a repo's list kept at most (a hostile list cannot grow a model without bound).
 const MAX_LISTED: usize = 1024;
 
@@ -200,8 +184,10 @@ pub struct Model {
     pub renamed_to: Option<String>,
     /// Licence material read from the repo (models under audit only).
     pub files: Vec<RepoFile>,
-    /// The repo holds weight files (it re-hosts a model, not just an adapter or a config).
-    pub holds_weights: bool,
+    /// What the repo distributes, from its file list: the evidence accusations rest on.
+    pub shipped: Shipped,
+    /// How the card declares its licence, where the Hub or a reader would get it wrong.
+    pub declaration: Vec<DeclarationIssue>,
 }
 
 impl Model {
@@ -229,22 +215,21 @@ impl Model {
                 },
             );
         }
-        let holds_weights = info.files().any(holds_weights);
+        let shipped = classify(
+            info.files(),
+            info.tags.iter().chain(&card.meta.tags).map(String::as_str),
+        );
         let declared = card
             .meta
             .base_model_relation
             .as_deref()
             .and_then(Relation::parse);
-        let relation = infer_relation(
-            declared,
-            card.meta.base_model.len(),
-            info.files(),
-            info.tags.iter().chain(&card.meta.tags).map(String::as_str),
-        );
+        let relation = infer_relation(declared, card.meta.base_model.len(), shipped);
         let body = std::mem::take(&mut card.body);
         let orphan = card.meta.base_model.is_empty();
         let text = CardText::measure(&body, catalogue, orphan);
         let terms = normalize(&card.meta, catalogue);
+        let declaration = declaration_issues(&card.meta, catalogue);
         let bad_relation = card
             .meta
             .base_model_relation
@@ -271,7 +256,8 @@ impl Model {
             bad_relation,
             renamed_to,
             files: Vec::new(),
-            holds_weights,
+            shipped,
+            declaration,
         };
         (model, body)
     }

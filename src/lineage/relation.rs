@@ -39,56 +39,19 @@ impl fmt::Display for Relation {
     }
 }
 
-/// Tags that mark quantized weights (Hub tags and common card tags).
-const QUANTIZED_TAGS: &[&str] = &[
-    "gguf",
-    "ggml",
-    "gptq",
-    "awq",
-    "exl2",
-    "4-bit",
-    "8-bit",
-    "bitsandbytes",
-    "quantized",
-];
-
-/// Files that mark quantized weights.
-fn is_quantized_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    name.ends_with(".gguf")
-        || name.ends_with(".ggml")
-        || (name.starts_with("ggml-") && name.ends_with(".bin"))
-        || name == "quantize_config.json"
-        || name == "quant_config.json"
-}
-
-/// The relation of a child to its parents, per HUB-MIRROR.md: the declared relation wins;
-/// otherwise several parents make a merge, an adapter config an adapter, quantized files or tags a
-/// quantization, and anything else a fine-tune.
-pub fn infer<'a>(
-    declared: Option<Relation>,
-    parents: usize,
-    files: impl IntoIterator<Item = &'a str> + Clone,
-    tags: impl IntoIterator<Item = &'a str>,
-) -> Relation {
+/// The relation of a child to its parents: the declared relation wins; otherwise several
+/// parents make a merge, and what the repo ships tells an adapter or a quantization from a
+/// fine-tune (the same evidence the accusations rest on, see [`super::Shipped`]).
+pub fn infer(declared: Option<Relation>, parents: usize, shipped: super::Shipped) -> Relation {
     if let Some(r) = declared {
         return r;
     }
     if parents > 1 {
         return Relation::Merge;
     }
-    if files
-        .clone()
-        .into_iter()
-        .any(|f| f.rsplit('/').next() == Some("adapter_config.json"))
-    {
-        return Relation::Adapter;
+    match shipped {
+        super::Shipped::Adapter => Relation::Adapter,
+        super::Shipped::Quantized => Relation::Quantized,
+        _ => Relation::Finetune,
     }
-    let quantized_tag = tags
-        .into_iter()
-        .any(|t| QUANTIZED_TAGS.contains(&t.to_ascii_lowercase().as_str()));
-    if quantized_tag || files.into_iter().any(is_quantized_file) {
-        return Relation::Quantized;
-    }
-    Relation::Finetune
 }

@@ -62,7 +62,13 @@ pub fn discussion_of(docs: &RuleDocs, errors: &[Finding]) -> Option<(String, Str
         if let Some(c) = &f.clause {
             body.push_str(&format!("Clause: [{}]({})\n\n", c.section, c.url));
         }
-        if let Some(fix) = doc.explain.split("Fix:").nth(1) {
+        // The finding's own fix names the licence at stake; the rule's general advice is the
+        // fallback.
+        let fix = f
+            .fix
+            .clone()
+            .or_else(|| doc.explain.split("Fix:").nth(1).map(str::to_string));
+        if let Some(fix) = fix {
             body.push_str(&format!(
                 "**How to fix:** {}\n\n",
                 fix.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -40,6 +40,9 @@ pub fn render_github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         if let Some(c) = &f.clause {
             message.push_str(&format!("\nClause: {} {}", c.section, c.url));
         }
+        if let Some(fix) = &f.fix {
+            message.push_str(&format!("\nFix: {fix}"));
+        }
         writeln!(
             out,
             "::{level} {}::{}",

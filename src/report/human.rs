@@ -123,6 +123,9 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
                 clause.url
             )?;
         }
+        if let Some(fix) = &f.fix {
+            writeln!(out, "    {} {}", p.paint(dim, "fix:"), clean(fix))?;
+        }
     }
     if current.is_some() {
         writeln!(out)?;

@@ -43,9 +43,14 @@ pub fn render_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .as_ref()
             .map(|c| format!(" ([{}]({}))", cell(&c.section), c.url))
             .unwrap_or_default();
+        let fix = f
+            .fix
+            .as_ref()
+            .map(|fix| format!("<br>**Fix:** {}", cell(fix)))
+            .unwrap_or_default();
         writeln!(
             out,
-            "| {} | `{}` | `{}` | {at} | {}{clause} |",
+            "| {} | `{}` | `{}` | {at} | {}{clause}{fix} |",
             f.severity,
             f.rule,
             cell(&f.model),

@@ -69,6 +69,9 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
             if let Some(c) = &f.clause {
                 text.push_str(&format!(" (clause: {} {})", c.section, c.url));
             }
+            if let Some(fix) = &f.fix {
+                text.push_str(&format!(" Fix: {fix}"));
+            }
             let fingerprints = BTreeMap::from([("pedigree/v1".to_string(), f.fingerprint.clone())]);
             sarif::Result::builder()
                 .rule_id(f.rule.id().to_string())

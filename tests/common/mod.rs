@@ -61,7 +61,9 @@ impl Fixture {
         )
     }
 
-    /// Writes a model with a card given verbatim (or none).
+    /// Writes a model with a card given verbatim (or none). Unless `files` already ship model
+    /// material (an adapter, a GGUF), the repo lists `model.safetensors`: a fixture model ships
+    /// weights, as models on the Hub do (see [`Fixture::add_bare`] for one that does not).
     pub fn add_raw(
         &self,
         id: &str,
@@ -69,6 +71,27 @@ impl Fixture {
         files: &[&str],
         extra_tags: &[&str],
     ) -> &Self {
+        let ships =
+            pedigree::lineage::classify_files(files.iter().copied(), extra_tags.iter().copied());
+        if ships.is_derived_material() {
+            self.write(id, card, files, extra_tags)
+        } else {
+            let mut with_weights = files.to_vec();
+            with_weights.push("model.safetensors");
+            self.write(id, card, &with_weights, extra_tags);
+            // On disk too, so that the directory read as a local repo ships what the mirror lists.
+            std::fs::write(self.dir.path().join(id).join("model.safetensors"), b"").unwrap();
+            self
+        }
+    }
+
+    /// Writes a model whose repo lists only these files besides its card and config: no weights.
+    pub fn add_bare(&self, id: &str, front_matter: &str, files: &[&str]) -> &Self {
+        let card = format!("---\n{front_matter}---\n\n# {id}\n\nA fixture repo.\n");
+        self.write(id, Some(&card), files, &[])
+    }
+
+    fn write(&self, id: &str, card: Option<&str>, files: &[&str], extra_tags: &[&str]) -> &Self {
         let dir = self.dir.path().join(id);
         std::fs::create_dir_all(&dir).unwrap();
         let card_data: Value = card
@@ -131,6 +154,17 @@ impl Run {
     }
 
     /// `(model, rule)` of every finding in a JSON report.
+    /// The first finding of a rule on a model, as JSON.
+    pub fn finding(&self, model: &str, rule: &str) -> Value {
+        self.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["model"] == model && f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} on {model}: {}", self.stdout))
+            .clone()
+    }
+
     pub fn pairs(&self) -> Vec<(String, String)> {
         self.json()["findings"]
             .as_array()
