@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// The commented configuration `pedigree init` writes: the same file the README points at.
+const CONFIG_TEMPLATE: &str = include_str!("../examples/pedigree.yml");
+
 /// No finding at or above `--fail-on`.
 const EXIT_CLEAN: u8 = 0;
 /// Findings at or above `--fail-on`.
@@ -113,6 +116,15 @@ fn run(cli: Cli) -> Result<u8> {
                 written
             };
             eprintln!("pedigree: wrote {written} models to {}", output.display());
+            Ok(EXIT_CLEAN)
+        }
+        Command::Init { path, force } => {
+            if path.exists() && !force {
+                anyhow::bail!("{} exists; pass --force to replace it", path.display());
+            }
+            std::fs::write(&path, CONFIG_TEMPLATE)
+                .with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("pedigree: wrote {}", path.display());
             Ok(EXIT_CLEAN)
         }
         Command::Rules {
@@ -259,7 +271,11 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
 }
 
 fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
-    let opened = open(request, &opts.source)?;
+    let mut opened = open(request, &opts.source)?;
+    pedigree::findings::apply_selection(&mut opened.config.severity, &opts.select, &opts.ignore)?;
+    if opts.statistics && !matches!(opts.format, Format::Human | Format::Json) {
+        anyhow::bail!("--statistics prints --format human or json");
+    }
     let bar = Bar::for_terminal(opts.source.quiet);
     let auditor = opened.auditor(
         opts.source.max_depth,
@@ -277,7 +293,11 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     } = &opened;
     let report = runtime.block_on(auditor.run(target))?;
     drop(bar);
-    write_report(&report, docs, opts.format, opts.output.as_deref())?;
+    if opts.statistics {
+        cli::output::write_statistics(&report, docs, opts.format, opts.output.as_deref())?;
+    } else {
+        write_report(&report, docs, opts.format, opts.output.as_deref())?;
+    }
     for (format, file) in &opts.also {
         write_report(&report, docs, *format, Some(file))?;
     }

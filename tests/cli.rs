@@ -233,7 +233,7 @@ fn human_output_groups_by_model_with_chain_and_clause() {
     );
     let out = &run.stdout;
     assert!(
-        out.contains("a/gguf  apache-2.0 (permissive)\n  error[license-drift] README.md:2\n"),
+        out.contains("a/gguf  apache-2.0 (permissive)\n  chain: a/gguf ← a/drift ← meta-llama/Llama-2-7b-hf\n  error[license-drift] README.md:2\n"),
         "{out}"
     );
     assert!(
@@ -470,6 +470,37 @@ fn rules_and_explain() {
     let run = pedigree(&["rules", "--licenses", "--format", "json"], &root);
     let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(list.as_array().unwrap().len() > 85);
+    // Every licence explains its terms, each with the clause of its text.
+    for entry in list.as_array().unwrap() {
+        let id = entry["id"].as_str().unwrap();
+        for term in entry["terms"].as_array().unwrap() {
+            assert!(
+                term["clause"]["section"].as_str().unwrap().len() > 1,
+                "{id}: {term}"
+            );
+            assert!(term["kind"].is_string(), "{id}: {term}");
+        }
+    }
+    for id in ["llama3.1", "cc-by-nc-4.0", "gemma"] {
+        let run = pedigree(&["explain", id], &root);
+        assert_eq!(run.code, 0, "{id}");
+        assert!(
+            run.stdout.contains("declared as: license: "),
+            "{}",
+            run.stdout
+        );
+        let terms: Vec<&str> = run
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("  - "))
+            .collect();
+        assert!(!terms.is_empty(), "{}", run.stdout);
+        assert!(
+            terms.iter().all(|t| t.contains(": ") && t.ends_with(']')),
+            "{}",
+            run.stdout
+        );
+    }
 }
 
 #[test]
@@ -566,4 +597,152 @@ fn a_progress_bar_only_on_a_terminal_and_never_in_ci_or_quiet() {
         f.path(),
     );
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn select_ignore_and_statistics_work_like_ruffs() {
+    let f = fixture();
+    let m = mirror(&f);
+    let all = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &m,
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
+    let rules = |run: &common::Run| -> Vec<String> {
+        let mut r: Vec<String> = run.pairs().into_iter().map(|(_, r)| r).collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+    assert!(rules(&all).len() >= 3, "{:?}", rules(&all));
+    let selected = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &m,
+            "--format",
+            "json",
+            "--select",
+            "license-*,missing-license",
+            "--ignore",
+            "license-undecidable",
+        ],
+        f.path(),
+    );
+    assert_eq!(rules(&selected), vec!["license-drift", "missing-license"]);
+    // A typo is an error, not a silent empty selection.
+    let typo = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &m,
+            "--select",
+            "licence-drift",
+        ],
+        f.path(),
+    );
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean `license-drift`"),
+        "{}",
+        typo.stderr
+    );
+    // Statistics count what the JSON report holds, per rule.
+    let stats = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &m,
+            "--format",
+            "json",
+            "--statistics",
+        ],
+        f.path(),
+    );
+    let counts: serde_json::Value = serde_json::from_str(&stats.stdout).unwrap();
+    let total: u64 = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, all.pairs().len());
+    assert_eq!(stats.code, all.code, "the exit code follows the findings");
+    let human = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &m,
+            "--statistics",
+        ],
+        f.path(),
+    );
+    assert!(
+        human.stdout.lines().any(|l| l.contains("license-drift")),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn human_output_puts_errors_first_with_one_chain_per_model() {
+    let f = fixture();
+    let run = pedigree(
+        &[
+            "family",
+            "meta-llama/Llama-2-7b-hf",
+            "--mirror",
+            &mirror(&f),
+        ],
+        f.path(),
+    );
+    let out = &run.stdout;
+    // a/unlabelled (warnings only) sorts before a/drift by id, but a/drift has an error.
+    let drift = out.find("a/drift  ").unwrap();
+    let unlabelled = out.find("a/unlabelled  ").unwrap();
+    assert!(drift < unlabelled, "{out}");
+    let block: &str = &out[drift..unlabelled];
+    assert_eq!(block.matches("chain:").count(), 1, "{block}");
+    assert!(
+        block.contains("\n  chain: a/drift ← meta-llama/Llama-2-7b-hf\n"),
+        "{block}"
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_loads_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = pedigree(&["init"], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(dir.path().join(".pedigree.yml")).unwrap();
+    assert!(written.contains("severity:"), "{written}");
+    // It loads: an audit with it runs.
+    let f = fixture();
+    let config = dir.path().join(".pedigree.yml");
+    let audit = pedigree(
+        &[
+            "audit",
+            "a/clean",
+            "--mirror",
+            &mirror(&f),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    let again = pedigree(&["init"], dir.path());
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+    assert_eq!(pedigree(&["init", "--force"], dir.path()).code, 0);
 }

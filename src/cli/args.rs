@@ -59,6 +59,15 @@ pub(crate) enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: PathBuf,
     },
+    /// Write a commented `.pedigree.yml` with every key at its default.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".pedigree.yml")]
+        path: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// List the rules Pedigree reports (or, with --licenses, the licence catalogue).
     Rules {
         #[arg(long)]
@@ -92,6 +101,16 @@ pub(crate) struct AuditOpts {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub(crate) fail_on: FailOn,
+    /// Report only these rules: ids or globs, comma-separated or repeated (`--select
+    /// 'license-*',naming-obligation`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) select: Vec<String>,
+    /// Never report these rules (ids or globs), on top of `--select` and the config.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub(crate) ignore: Vec<String>,
+    /// Print how many findings each rule produced, instead of the findings (human or json).
+    #[arg(long)]
+    pub(crate) statistics: bool,
     #[command(flatten)]
     pub(crate) notify: NotifyArgs,
 }
@@ -99,7 +118,7 @@ pub(crate) struct AuditOpts {
 /// Where models and rules come from: shared by `audit`, `family` and `stats`.
 #[derive(Args)]
 pub(crate) struct SourceArgs {
-    /// A Hub mirror directory to read models from (format: HUB-MIRROR.md).
+    /// A Hub mirror directory to read models from (layout: the README's \"Mirrors and snapshots\").
     #[arg(
         long,
         value_name = "DIR",

@@ -10,6 +10,27 @@ use pedigree::report::{
 use std::io::Write;
 use std::path::Path;
 
+/// `--statistics`: counts per rule instead of the findings.
+pub(crate) fn write_statistics(
+    report: &Report,
+    docs: &RuleDocs,
+    format: Format,
+    output: Option<&Path>,
+) -> Result<()> {
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("--output {}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    match format {
+        Format::Json => pedigree::report::render_statistics_json(report, docs, &mut out)?,
+        _ => pedigree::report::render_statistics_human(report, docs, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
 pub(crate) fn write_report(
     report: &Report,
     docs: &RuleDocs,
@@ -76,7 +97,17 @@ pub(crate) fn list_rules(
         (true, ListFormat::Json) => {
             let list: Vec<_> = catalogue
                 .iter()
-                .map(|(_, e)| serde_json::json!({"id": e.id, "spdx": e.spdx, "name": e.name, "class": e.class.as_str(), "url": e.url}))
+                .map(|(_, e)| {
+                    let terms: Vec<_> = e
+                        .obligations
+                        .iter()
+                        .map(|o| serde_json::json!({"kind": o.kind.as_str(), "summary": o.summary, "clause": o.clause}))
+                        .collect();
+                    serde_json::json!({
+                        "id": e.id, "spdx": e.spdx, "name": e.name, "class": e.class.as_str(),
+                        "url": e.url, "hub": e.hub, "verified": e.source.verified, "terms": terms,
+                    })
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &list)?;
             writeln!(out)?;
@@ -107,6 +138,18 @@ pub(crate) fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Resul
             "{} — {}\nSPDX: {}\nclass: {}\ntext: {}",
             e.id, e.name, e.spdx, e.class, e.url
         )?;
+        let verified = if e.source.verified {
+            "terms read from it"
+        } else {
+            "terms NOT verified against it: never grounds an accusation"
+        };
+        writeln!(out, "read from: {} ({verified})", e.source.title)?;
+        let declare = if e.hub {
+            format!("license: {}", e.id)
+        } else {
+            format!("license: other, license_name: {}", e.id)
+        };
+        writeln!(out, "declared as: {declare}")?;
         if !e.commercial_use {
             writeln!(out, "commercial use: not allowed")?;
         }
@@ -120,7 +163,8 @@ pub(crate) fn explain(catalogue: &Catalogue, docs: &RuleDocs, id: &str) -> Resul
         for ob in &e.obligations {
             writeln!(
                 out,
-                "  - {} [{}, {}]",
+                "  - {}: {} [{}, {}]",
+                ob.kind.as_str(),
                 ob.summary.trim(),
                 ob.clause.section,
                 ob.clause.url

@@ -2,10 +2,12 @@
 
 pub mod baseline;
 mod docs;
+mod select;
 mod sink;
 mod store;
 
 pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
+pub use select::apply_selection;
 pub use sink::{Sink, SinkSummary};
 pub use store::{Findings, Iter as FindingsIter, report_order};
 

@@ -44,6 +44,25 @@ fn is_chain(report: &Report, model: &str, ancestors: &[String]) -> bool {
     true
 }
 
+/// The model's line of descent through first parents, as far as the report knows it.
+fn first_parent_chain<'r>(report: &'r Report, model: &'r str) -> Vec<&'r str> {
+    let mut chain = vec![model];
+    let mut current = model;
+    while let Some(parent) = report
+        .model(current)
+        .and_then(|m| m.parents.first())
+        .map(|p| p.id.as_str())
+    {
+        // A cycle ends the chain where it would repeat.
+        if chain.contains(&parent) || chain.len() > 64 {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain
+}
+
 /// Card text is hostile: control characters (ANSI escapes, carriage returns) are shown escaped,
 /// so a card cannot rewrite the user's terminal.
 fn clean(text: &str) -> String {
@@ -69,65 +88,87 @@ fn location(f: &Finding) -> Option<String> {
     }
 }
 
+/// Models with errors first, then those with warnings, then notes; within a model, findings by
+/// severity. Each model's line of descent is printed once, under its name; a finding names its
+/// own chain only where it runs through another parent.
 pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let p = Paint { color };
     let dim = Style::new().dimmed();
-    // Findings come sorted by model: one pass, a heading whenever the model changes.
-    let mut current: Option<String> = None;
-    for f in &report.findings {
-        let model = f.model.as_str();
-        if current.as_deref() != Some(model) {
-            if current.is_some() {
-                writeln!(out)?;
-            }
-            let licence = report
-                .model(model)
-                .map(|m| match (&m.license.normalized, m.license.class) {
-                    (Some(n), Some(c)) => format!("{n} ({c})"),
-                    (Some(n), None) => n.clone(),
-                    (None, _) => "no usable licence".to_string(),
-                })
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "{}  {}",
-                p.paint(Style::new().bold(), model),
-                p.paint(dim, &clean(&licence))
-            )?;
-            current = Some(model.to_string());
-        }
-        let at = location(&f)
-            .map(|l| format!(" {}", p.paint(dim, &l)))
-            .unwrap_or_default();
-        writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
-        writeln!(out, "    {}", clean(&f.message))?;
-        if is_chain(report, model, &f.ancestors) && !f.ancestors.is_empty() {
-            let chain = std::iter::once(model)
-                .chain(f.ancestors.iter().map(String::as_str))
-                .collect::<Vec<_>>();
-            writeln!(out, "    {} {}", p.paint(dim, "chain:"), chain.join(" ← "))?;
-        } else if !f.ancestors.is_empty() {
-            writeln!(
-                out,
-                "    {} {}",
-                p.paint(dim, "ancestors:"),
-                f.ancestors.join(", ")
-            )?;
-        }
-        if let Some(clause) = &f.clause {
-            writeln!(
-                out,
-                "    {} {} {}",
-                p.paint(dim, "clause:"),
-                clause.section,
-                clause.url
-            )?;
-        }
-        if let Some(fix) = &f.fix {
-            writeln!(out, "    {} {}", p.paint(dim, "fix:"), clean(fix))?;
+    // Findings come sorted by model, worst first: a model's first finding is its worst. The
+    // findings are read once per tier rather than held (a family's may not fit in memory).
+    let mut worst: std::collections::HashMap<String, Severity> = std::collections::HashMap::new();
+    for f in report.findings.iter() {
+        if !worst.contains_key(&f.model) {
+            worst.insert(f.model.clone(), f.severity);
         }
     }
-    if current.is_some() {
+    let mut any = false;
+    for tier in [Severity::Error, Severity::Warning, Severity::Note] {
+        let mut current: Option<String> = None;
+        for f in report.findings.iter().filter(|f| worst[&f.model] == tier) {
+            let model = f.model.as_str();
+            let chain = first_parent_chain(report, model);
+            if current.as_deref() != Some(model) {
+                if any {
+                    writeln!(out)?;
+                }
+                any = true;
+                let licence = report
+                    .model(model)
+                    .map(|m| match (&m.license.normalized, m.license.class) {
+                        (Some(n), Some(c)) => format!("{n} ({c})"),
+                        (Some(n), None) => n.clone(),
+                        (None, _) => "no usable licence".to_string(),
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}  {}",
+                    p.paint(Style::new().bold(), &clean(model)),
+                    p.paint(dim, &clean(&licence))
+                )?;
+                if chain.len() > 1 {
+                    let shown: Vec<String> = chain.iter().map(|id| clean(id)).collect();
+                    writeln!(out, "  {} {}", p.paint(dim, "chain:"), shown.join(" ← "))?;
+                }
+                current = Some(model.to_string());
+            }
+            let at = location(&f)
+                .map(|l| format!(" {}", p.paint(dim, &clean(&l))))
+                .unwrap_or_default();
+            writeln!(out, "  {}[{}]{at}", p.severity(f.severity), f.rule)?;
+            writeln!(out, "    {}", clean(&f.message))?;
+            // The model's chain covers findings about ancestors on it; others say which way.
+            let on_chain = f
+                .ancestors
+                .iter()
+                .zip(chain.iter().skip(1))
+                .all(|(a, c)| a == c)
+                && f.ancestors.len() < chain.len();
+            if !f.ancestors.is_empty() && !on_chain {
+                let via: Vec<String> = f.ancestors.iter().map(|a| clean(a)).collect();
+                if is_chain(report, model, &f.ancestors) {
+                    let path = format!("{} ← {}", clean(model), via.join(" ← "));
+                    writeln!(out, "    {} {path}", p.paint(dim, "chain:"))?;
+                } else {
+                    writeln!(out, "    {} {}", p.paint(dim, "ancestors:"), via.join(", "))?;
+                }
+            }
+            if let Some(clause) = &f.clause {
+                writeln!(
+                    out,
+                    "    {} {} {}",
+                    p.paint(dim, "clause:"),
+                    clean(&clause.section),
+                    clean(&clause.url)
+                )?;
+            }
+            if let Some(fix) = &f.fix {
+                writeln!(out, "    {} {}", p.paint(dim, "fix:"), clean(fix))?;
+            }
+        }
+    }
+    if any {
         writeln!(out)?;
     }
     let s = &report.summary;

@@ -10,6 +10,7 @@ mod markdown;
 mod marks;
 pub mod mermaid;
 mod sarif;
+mod statistics;
 mod stats;
 
 pub use digest::{Digest, render_digest};
@@ -20,6 +21,7 @@ pub use html::{render_html, render_svg};
 pub use human::render_human;
 pub use markdown::render_markdown;
 pub use sarif::render_sarif;
+pub use statistics::{RuleCount, render_statistics_human, render_statistics_json, rule_counts};
 pub use stats::{render_stats_csv, render_stats_human};
 
 use crate::card::OneOrMany;
