@@ -188,3 +188,273 @@ fn findings_are_documented_once_with_kebab_case_ids() {
         "{err}"
     );
 }
+
+/// The kinds of the terms a licence puts on a derivative's declared licence.
+fn licence_terms(catalogue: &Catalogue, id: &str) -> Vec<ObligationKind> {
+    let entry = catalogue.get(catalogue.by_name(id).unwrap_or_else(|| panic!("no `{id}`")));
+    entry.obligations.iter().map(|o| o.kind).collect()
+}
+
+#[test]
+fn the_hubs_largest_families_carry_the_terms_their_texts_state() {
+    use ObligationKind::*;
+    let catalogue = Catalogue::builtin().unwrap();
+    // (id, terms it must have, terms it must not have)
+    let cases: &[(&str, &[ObligationKind], &[ObligationKind])] = &[
+        // Non-sublicensable, non-commercial, rights granted directly by Black Forest Labs.
+        (
+            "flux-1-dev-non-commercial-license",
+            &[KeepAgreement, StayNonCommercial, NoticeFile],
+            &[OtherTermsAllowed],
+        ),
+        (
+            "flux-non-commercial-license",
+            &[KeepAgreement, StayNonCommercial],
+            &[OtherTermsAllowed],
+        ),
+        // §3.d: other terms allowed; the research variant's limit binds recipients, not the label.
+        (
+            "qwen",
+            &[OtherTermsAllowed, NoticeFile],
+            &[KeepAgreement, StayNonCommercial],
+        ),
+        (
+            "qwen-research",
+            &[OtherTermsAllowed, NonCommercialBinds],
+            &[KeepAgreement, StayNonCommercial],
+        ),
+        (
+            "tongyi-qianwen-research",
+            &[OtherTermsAllowed, NonCommercialBinds],
+            &[StayNonCommercial],
+        ),
+        // Gemma-like: restrictions travel, other terms allowed otherwise.
+        (
+            "tencent-hunyuan-community",
+            &[CarryUseRestrictions, OtherTermsAllowed],
+            &[KeepAgreement],
+        ),
+        (
+            "health-ai-developer-foundations",
+            &[CarryUseRestrictions, OtherTermsAllowed, NoticeFile],
+            &[KeepAgreement],
+        ),
+        (
+            "falcon-llm-license",
+            &[CarryUseRestrictions, OtherTermsAllowed, AttributionDisplay],
+            &[KeepAgreement],
+        ),
+        (
+            "nvidia-open-model-license",
+            &[OtherTermsAllowed],
+            &[KeepAgreement, CarryUseRestrictions],
+        ),
+        (
+            "mnpl",
+            &[OtherTermsAllowed, NonCommercialBinds],
+            &[KeepAgreement, IncludeAgreementCopy],
+        ),
+        (
+            "sai-nc-community",
+            &[KeepAgreement, StayNonCommercial, NoticeFile],
+            &[OtherTermsAllowed],
+        ),
+        ("yi-license", &[KeepAgreement], &[OtherTermsAllowed]),
+        (
+            "glm-4",
+            &[KeepAgreement, NamePrefix, AttributionDisplay],
+            &[OtherTermsAllowed],
+        ),
+        (
+            "exaone",
+            &[KeepAgreement, StayNonCommercial, NamePrefix],
+            &[CarryUseRestrictions],
+        ),
+        (
+            "coqui-public-model-license",
+            &[KeepAgreement, StayNonCommercial],
+            &[OtherTermsAllowed],
+        ),
+        (
+            "ltxv-open-weights",
+            &[CarryUseRestrictions, OtherTermsAllowed],
+            &[KeepAgreement],
+        ),
+        // Acceptable-use policies that bind the licensee's own use do not travel as a term.
+        (
+            "fair-noncommercial-research-license",
+            &[KeepAgreement, StayNonCommercial],
+            &[CarryUseRestrictions],
+        ),
+        (
+            "deepfloyd-if-license",
+            &[KeepAgreement, StayNonCommercial],
+            &[CarryUseRestrictions],
+        ),
+        ("cogvideox", &[KeepAgreement], &[CarryUseRestrictions]),
+        ("cc-by-4.0", &[OtherTermsAllowed], &[ShareAlike]),
+    ];
+    for (id, must, must_not) in cases {
+        let kinds = licence_terms(&catalogue, id);
+        for k in *must {
+            assert!(kinds.contains(k), "`{id}` lacks `{}`", k.as_str());
+        }
+        for k in *must_not {
+            assert!(
+                !kinds.contains(k),
+                "`{id}` has `{}`, which its text does not say",
+                k.as_str()
+            );
+        }
+    }
+}
+
+#[test]
+fn license_names_and_links_used_on_the_hub_find_their_entry() {
+    let catalogue = Catalogue::builtin().unwrap();
+    let id_of =
+        |found: Option<pedigree::license::LicenseId>| found.map(|id| catalogue.get(id).id.clone());
+    for (name, id) in [
+        (
+            "flux-1-dev-non-commercial-license",
+            "flux-1-dev-non-commercial-license",
+        ),
+        (
+            "FLUX.1 [dev] Non-Commercial License",
+            "flux-1-dev-non-commercial-license",
+        ),
+        (
+            "flux-non-commercial-license",
+            "flux-non-commercial-license-v2.1",
+        ),
+        ("Qwen License Agreement", "qwen"),
+        ("qwen-research", "qwen-research"),
+        ("tencent-hunyuan-community", "tencent-hunyuan-community"),
+        ("nvidia-open-model-license", "nvidia-open-model-license"),
+        ("sai-nc-community", "sai-nc-community"),
+        ("mnpl", "mnpl"),
+        ("falcon-llm-license", "falcon-llm-license"),
+        (
+            "health-ai-developer-foundations",
+            "health-ai-developer-foundations",
+        ),
+        ("yi-license", "yi-license"),
+        ("coqui-public-model-license", "coqui-public-model-license"),
+        ("playground-v2-community", "playground-v2-community"),
+    ] {
+        assert_eq!(
+            id_of(catalogue.by_name(name)).as_deref(),
+            Some(id),
+            "license_name `{name}`"
+        );
+    }
+    for (link, id) in [
+        (
+            "https://huggingface.co/black-forest-labs/FLUX.1-dev/blob/main/LICENSE.md",
+            Some("flux-1-dev-non-commercial-license"),
+        ),
+        (
+            "https://huggingface.co/black-forest-labs/FLUX.1-Kontext-dev/blob/main/LICENSE.md",
+            Some("flux-1-dev-non-commercial-license"),
+        ),
+        // FLUX.1 [schnell] is Apache-2.0: its licence file is not the [dev] licence.
+        (
+            "https://huggingface.co/black-forest-labs/FLUX.1-schnell/blob/main/LICENSE.md",
+            None,
+        ),
+        (
+            "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE",
+            Some("qwen"),
+        ),
+        (
+            "https://huggingface.co/Qwen/Qwen2.5-3B-Instruct/blob/main/LICENSE",
+            Some("qwen-research"),
+        ),
+        ("https://mistral.ai/licences/MNPL-0.1.md", Some("mnpl")),
+        (
+            "https://falconllm.tii.ae/falcon-terms-and-conditions.html",
+            Some("falcon-llm-license"),
+        ),
+        // Playground v2.5 is under another text.
+        (
+            "https://huggingface.co/playgroundai/playground-v2.5-1024px-aesthetic/blob/main/LICENSE.md",
+            None,
+        ),
+    ] {
+        assert_eq!(
+            id_of(catalogue.by_link(link)).as_deref(),
+            id,
+            "license_link {link}"
+        );
+    }
+}
+
+#[test]
+fn reference_licence_texts_are_recognised_as_their_entries() {
+    let dir = common::repo_root().join("../shared/reference/licenses/other");
+    if !dir.is_dir() {
+        eprintln!("skipped: ../shared/reference/licenses is not beside the project");
+        return;
+    }
+    let catalogue = Catalogue::builtin().unwrap();
+    for (file, id) in [
+        (
+            "flux-1-dev-non-commercial-license.txt",
+            "flux-1-dev-non-commercial-license",
+        ),
+        (
+            "flux-non-commercial-license-v2.1.txt",
+            "flux-non-commercial-license-v2.1",
+        ),
+        ("qwen.txt", "qwen"),
+        ("qwen-research.txt", "qwen-research"),
+        ("qwen_tongyi_qianwen_license.txt", "tongyi-qianwen"),
+        (
+            "qwen_tongyi_qianwen_research_license.txt",
+            "tongyi-qianwen-research",
+        ),
+        ("sai-nc-community.txt", "sai-nc-community"),
+        ("stabilityai-ai-community.txt", "stabilityai-ai-community"),
+        ("tencent-hunyuan-community.txt", "tencent-hunyuan-community"),
+        ("nvidia-open-model-license.txt", "nvidia-open-model-license"),
+        (
+            "nvidia-open-model-license_2025-04-28.txt",
+            "nvidia-open-model-license",
+        ),
+        ("mnpl.txt", "mnpl"),
+        ("mrl.txt", "mrl"),
+        ("falcon-llm-license.txt", "falcon-llm-license"),
+        (
+            "falcon-2-11b-tii-license-1.0.txt",
+            "falcon-2-11b-tii-license",
+        ),
+        ("falcon-180b-tii-license-1.0.txt", "falcon-180b-tii-license"),
+        (
+            "health-ai-developer-foundations.txt",
+            "health-ai-developer-foundations",
+        ),
+        ("ltxv-open-weights.txt", "ltxv-open-weights"),
+        ("ltxv-open-weights_2025-04-17.txt", "ltxv-open-weights"),
+        ("ltxv-0.9-rail-m.txt", "ltxv-0.9-rail-m"),
+        ("yi-license.txt", "yi-license"),
+        ("glm-4.txt", "glm-4"),
+        (
+            "coqui-public-model-license.txt",
+            "coqui-public-model-license",
+        ),
+        ("playground-v2-community.txt", "playground-v2-community"),
+        ("deepseek_LICENSE-MODEL.txt", "deepseek"),
+        ("creativeml-openrail-m_CompVis.txt", "creativeml-openrail-m"),
+        ("creativeml-openrail++-m_StabilityAI.txt", "openrail++"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        // The saved copies open with `Source:` and `Retrieved:` lines, then a blank line.
+        let text = match text.strip_prefix("Source:") {
+            Some(_) => text.split_once("\n\n").map_or(text.as_str(), |(_, t)| t),
+            None => text.as_str(),
+        };
+        let found = pedigree::license::identify(&catalogue, text, 0.9)
+            .map(|f| catalogue.get(f.license).id.clone());
+        assert_eq!(found.as_deref(), Some(id), "{file}");
+    }
+}
