@@ -39,19 +39,37 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "agreement-copy-missing",
         "notice-missing",
         "gating-dropped",
+        "agreement-version-mismatch",
+        "inherited-terms-unstated",
+        "license-link-conflict",
+        "license-id-not-hub",
+        "no-derived-material",
     ] {
         assert!(
             rules.iter().any(|r| r == rule),
             "the example mirror never shows {rule}"
         );
     }
+    // The FLUX.1 [dev] LoRA labelled apache-2.0 breaks both the grant and the non-commercial
+    // terms; the one declared under the FLUX licence, with its notice and link, is clean.
+    let flux = run.finding("pixelforge/flux-pixel-lora", "license-drift");
+    let section = flux["clause"]["section"].as_str().unwrap();
+    assert!(
+        section.contains("§2.a") && section.contains("§3.c(ii)"),
+        "{section}"
+    );
+    // The README-only repo is not accused.
+    assert_eq!(
+        run.rules_of("helpdesk-lab/llama2-helpdesk-rag"),
+        vec!["no-derived-material"]
+    );
     // Clean scenarios stay clean.
     for clean in [
         "acme-support/helpdesk-7b-lora",
         "nordic-nlp/Llama-3-Fjord-8B-sv",
         "pixelforge/sd21-pixel-art",
         "tinytools/phi-2-summarizer",
-        "tinytools/phi-2-dual",
+        "pixelforge/flux-ink-lora",
     ] {
         assert!(
             run.rules_of(clean).is_empty(),

@@ -260,10 +260,11 @@ fn the_hubs_largest_families_carry_the_terms_their_texts_state() {
             &[OtherTermsAllowed],
         ),
         ("yi-license", &[KeepAgreement], &[OtherTermsAllowed]),
+        // Its naming clause says "should", in a copy nobody cross-checked: no accusation.
         (
             "glm-4",
-            &[KeepAgreement, NamePrefix, AttributionDisplay],
-            &[OtherTermsAllowed],
+            &[KeepAgreement, AttributionDisplay],
+            &[OtherTermsAllowed, NamePrefix],
         ),
         (
             "exaone",

@@ -83,9 +83,19 @@ fn ships_model_files(mirror: &std::path::Path, id: &str) -> bool {
         serde_json::from_slice(&std::fs::read(mirror.join(id).join("info.json")).unwrap()).unwrap();
     info["siblings"].as_array().unwrap().iter().any(|s| {
         let name = s["rfilename"].as_str().unwrap();
-        [".safetensors", ".gguf", ".ckpt", ".pth"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        [
+            ".safetensors",
+            ".gguf",
+            ".ckpt",
+            ".pth",
+            ".pt",
+            ".pdparams",
+            ".onnx",
+            ".h5",
+            ".msgpack",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
             || (name.ends_with(".bin") && !name.contains("training_args"))
     })
 }

@@ -45,6 +45,12 @@ pub(crate) fn for_term(
         .map(|o| o.accepts.clone())
         .unwrap_or_default();
     match kind {
+        // Beside a licence that allows commercial use, a non-commercial agreement would be
+        // contradicted; beside other terms it is kept.
+        ObligationKind::KeepAgreement if !entry.commercial_use => format!(
+            "declare {hint} instead of `{declared}` and add the {} as a LICENSE file",
+            entry.name
+        ),
         ObligationKind::KeepAgreement => format!(
             "declare {hint} instead of `{declared}` (or beside it) and add the {} as a LICENSE file",
             entry.name

@@ -284,12 +284,13 @@ fn judge_leaf(j: Judging<'_>, set: &[&Leaf], ancestor: &Leaf) -> Verdict {
         );
     }
     let declared = Declared::of(cat, set);
-    let verdict = worst(
-        a.obligations
-            .iter()
-            .filter(|o| o.kind.constrains_license())
-            .map(|ob| judge_term(j, &declared, ob, a_id, a)),
-    );
+    let verdicts: Vec<Verdict> = a
+        .obligations
+        .iter()
+        .filter(|o| o.kind.constrains_license())
+        .map(|ob| judge_term(j, &declared, ob, a_id, a))
+        .collect();
+    let verdict = all_breaches(verdicts);
     // A text nobody checked grounds no accusation.
     match verdict {
         Verdict::Violated(r) | Verdict::Misstated(r, _) if !a.source.verified => undecidable(
@@ -301,6 +302,30 @@ fn judge_leaf(j: Judging<'_>, set: &[&Leaf], ancestor: &Leaf) -> Verdict {
         ),
         v => v,
     }
+}
+
+/// The worst verdict; when several terms of one licence are broken, one violation that cites
+/// them all (a FLUX.1 [dev] LoRA labelled `apache-2.0` breaks both the grant and the
+/// non-commercial terms, and a counsel reads both clauses).
+fn all_breaches(verdicts: Vec<Verdict>) -> Verdict {
+    let mut breaches = verdicts.iter().filter_map(|v| match v {
+        Verdict::Violated(r) => Some(r),
+        _ => None,
+    });
+    let Some(first) = breaches.next() else {
+        return worst(verdicts);
+    };
+    let mut merged = first.clone();
+    for other in breaches {
+        merged.text.push_str("; and: ");
+        merged.text.push_str(&other.text);
+        if let (Some(c), Some(o)) = (&mut merged.clause, &other.clause)
+            && c.url == o.url
+        {
+            c.section = format!("{}; {}", c.section, o.section);
+        }
+    }
+    Verdict::Violated(merged)
 }
 
 fn custom_label(name: &Option<String>, link: &Option<String>) -> String {
