@@ -19,7 +19,7 @@ use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
-use pedigree::report::{render_markdown, render_stats_csv, render_stats_human};
+use pedigree::report::{Places, render_markdown, render_stats_csv, render_stats_human};
 use pedigree::source::{LocalRepo, Mirror, Snapshot, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -147,8 +147,8 @@ struct Opened {
     config: Config,
     source: Arc<dyn Source>,
     target: Target,
-    /// The local repo's id, when `audit` was given a directory.
-    local: Option<String>,
+    /// The local repo's id and directory, when `audit` was given a directory.
+    local: Option<(String, PathBuf)>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -207,14 +207,12 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).
-    let local = match &request {
-        Request::Model(t) if Path::new(t).is_dir() => Some(t.trim_end_matches('/').to_string()),
-        _ => None,
-    };
+    let mut local = None;
     let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match request {
         Request::Model(t) if Path::new(&t).is_dir() => {
             let repo = LocalRepo::open(Path::new(&t), Some(models)).map_err(anyhow::Error::msg)?;
             let id = repo.id().to_string();
+            local = Some((id.clone(), PathBuf::from(&t)));
             (Arc::new(repo), Target::Model(id), PathBuf::from(&t))
         }
         Request::Model(id) => (models, Target::Model(id), PathBuf::from(".")),
@@ -275,8 +273,18 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         runtime,
         ..
     } = &opened;
-    let report = runtime.block_on(auditor.run(target))?;
+    let mut report = runtime.block_on(auditor.run(target))?;
     drop(bar);
+    let workspace = match &opts.workspace {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("the current directory")?,
+    };
+    report.places = Places::new(
+        &workspace,
+        local.as_ref().map(|(id, dir)| (id.as_str(), dir.as_path())),
+        opts.source.mirror.as_deref(),
+        &opts.source.hub.endpoint,
+    );
     write_report(&report, docs, opts.format, opts.output.as_deref())?;
     for (format, file) in &opts.also {
         write_report(&report, docs, *format, Some(file))?;
@@ -284,7 +292,13 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     for notify in &opts.notify.notify {
         match notify {
             Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
-            Notify::Hub => notify_hub(runtime, &report, docs, &opts, local.as_deref())?,
+            Notify::Hub => notify_hub(
+                runtime,
+                &report,
+                docs,
+                &opts,
+                local.as_ref().map(|(id, _)| id.as_str()),
+            )?,
             Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
         }
     }

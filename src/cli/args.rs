@@ -11,7 +11,10 @@ use std::path::PathBuf;
 #[command(
     name = "pedigree",
     version,
-    about = "Licence-compliance auditor for models on the Hugging Face Hub"
+    about = "Licence-compliance auditor for models on the Hugging Face Hub",
+    // An option given twice takes the last value, so flags added after others (the Action's
+    // `args`) override them instead of being refused.
+    args_override_self = true
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -92,6 +95,10 @@ pub(crate) struct AuditOpts {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub(crate) fail_on: FailOn,
+    /// Name files in annotations and SARIF relative to this directory, as GitHub expects
+    /// (default: the current directory).
+    #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+    pub(crate) workspace: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) notify: NotifyArgs,
 }

@@ -5,6 +5,7 @@ mod docs;
 mod sink;
 mod store;
 
+pub(crate) use docs::BUILTIN_FINDINGS;
 pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
 pub use sink::{Sink, SinkSummary};
 pub use store::{Findings, Iter as FindingsIter, report_order};

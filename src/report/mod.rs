@@ -9,6 +9,7 @@ mod human;
 mod markdown;
 mod marks;
 pub mod mermaid;
+mod place;
 mod sarif;
 mod stats;
 
@@ -19,6 +20,7 @@ pub use github::render_github;
 pub use html::{render_html, render_svg};
 pub use human::render_human;
 pub use markdown::render_markdown;
+pub use place::{Artifact, Places};
 pub use sarif::render_sarif;
 pub use stats::{render_stats_csv, render_stats_human};
 
@@ -34,6 +36,10 @@ pub struct Report {
     pub models: Vec<ModelEntry>,
     pub findings: Findings,
     pub summary: Summary,
+    /// Where the models' files are, for annotations and SARIF (set by whoever knows the file
+    /// system; not part of the JSON report, whose files stay relative to each model's repo).
+    #[serde(skip)]
+    pub places: Places,
 }
 
 #[derive(Clone, Debug, Serialize)]
