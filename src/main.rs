@@ -289,19 +289,6 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     for (format, file) in &opts.also {
         write_report(&report, docs, *format, Some(file))?;
     }
-    for notify in &opts.notify.notify {
-        match notify {
-            Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
-            Notify::Hub => notify_hub(
-                runtime,
-                &report,
-                docs,
-                &opts,
-                local.as_ref().map(|(id, _)| id.as_str()),
-            )?,
-            Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
-        }
-    }
     // Step outputs for GitHub Actions: counts a workflow can branch on.
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
         let s = &report.summary;
@@ -327,6 +314,21 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
             .open(&path)
             .with_context(|| format!("GITHUB_STEP_SUMMARY {}", path.display()))?;
         render_markdown(&report, &mut file)?;
+    }
+    // Delivery comes last: the outputs, the summary and the reports above are written even
+    // when a notifier cannot deliver.
+    for notify in &opts.notify.notify {
+        match notify {
+            Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
+            Notify::Hub => notify_hub(
+                runtime,
+                &report,
+                docs,
+                &opts,
+                local.as_ref().map(|(id, _)| id.as_str()),
+            )?,
+            Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
+        }
     }
     let failed = opts
         .fail_on

@@ -172,6 +172,10 @@ pub(crate) struct NotifyArgs {
         default_value = "https://api.github.com"
     )]
     pub(crate) github_api: String,
+    /// Where the full report is, linked from a comment or issue too long to hold it all
+    /// (default under GitHub Actions: the workflow run, whose job summary holds it).
+    #[arg(long, value_name = "URL")]
+    pub(crate) report_url: Option<String>,
     /// The findings of the last run, for `--notify email`: read, compared, and replaced after a
     /// successful send (a failed send leaves it as it was).
     #[arg(long, value_name = "FILE")]

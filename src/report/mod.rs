@@ -1,5 +1,6 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
+mod comment;
 mod digest;
 mod discussion;
 mod dot;
@@ -13,6 +14,7 @@ mod place;
 mod sarif;
 mod stats;
 
+pub use comment::{PostLimits, render_post};
 pub use digest::{Digest, render_digest};
 pub use discussion::{discussion_of, errors_by_model, render_discussion};
 pub use dot::render_dot;
