@@ -38,6 +38,17 @@ fn issue(number: u64, title: &str, body: &str) -> Value {
            "updated_at": "2026-01-01T00:00:00Z", "closed_at": null, "author_association": "OWNER"})
 }
 
+/// pedigree run from the repo root, with a GitHub context (token, repository, API) on `server`.
+fn pedigree_on(server: &MockServer) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"));
+    command
+        .current_dir(repo_root())
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_API_URL", server.uri());
+    command
+}
+
 /// Fails the test (at `verify`) if a request of this method arrives: for runs that must write nothing.
 async fn forbid(server: &MockServer, verb: &str) {
     Mock::given(method(verb))
@@ -49,7 +60,7 @@ async fn forbid(server: &MockServer, verb: &str) {
 
 /// Runs pedigree with `--notify github` against the mock; returns (exit code, stdout+stderr).
 fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(server)
         .args(args)
         .args([
             "--mirror",
@@ -59,10 +70,6 @@ fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
             "--fail-on",
             "never",
         ])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("PEDIGREE_LOG", "debug")
         .output()
         .unwrap();
@@ -181,7 +188,7 @@ async fn the_pull_request_is_read_from_the_actions_event() {
     let dir = tempfile::tempdir().unwrap();
     let event = dir.path().join("event.json");
     std::fs::write(&event, r#"{"pull_request": {"number": 42}}"#).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(&server)
         .args([
             "audit",
             "microsoft/phi-2",
@@ -190,10 +197,6 @@ async fn the_pull_request_is_read_from_the_actions_event() {
             "--notify",
             "github",
         ])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("GITHUB_EVENT_PATH", &event)
         .output()
         .unwrap();
@@ -276,6 +279,17 @@ fn missing_credentials_are_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("GITHUB_TOKEN"));
 }
 
+/// A mock GitHub on which pull request 5 has no comments yet.
+async fn pull_request_without_comments() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/o/r/issues/5/comments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A fork's pull request runs with a read-only token: GitHub answers the write with 403.
 fn read_only() -> ResponseTemplate {
     ResponseTemplate::new(403).set_body_json(json!({
@@ -286,12 +300,7 @@ fn read_only() -> ResponseTemplate {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_read_only_token_is_a_warning_and_everything_else_is_written() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/repos/o/r/issues/5/comments"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    let server = pull_request_without_comments().await;
     Mock::given(method("POST"))
         .and(path("/repos/o/r/issues/5/comments"))
         .respond_with(read_only())
@@ -352,19 +361,14 @@ async fn a_read_only_token_is_a_warning_and_everything_else_is_written() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn another_refusal_still_fails_the_run_after_the_outputs() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/repos/o/r/issues/5/comments"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&server)
-        .await;
+    let server = pull_request_without_comments().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("output");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(&server)
         .args([
             "audit",
             "tinytools/phi-2-summarizer",
@@ -372,10 +376,6 @@ async fn another_refusal_still_fails_the_run_after_the_outputs() {
             "examples/mirror",
         ])
         .args(["--pr", "5", "--notify", "github"])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("GITHUB_OUTPUT", &output)
         .output()
         .unwrap();
@@ -424,7 +424,7 @@ async fn a_large_family_issue_stays_within_githubs_limit() {
         .expect(1)
         .mount(&server)
         .await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(&server)
         .args(["family", family, "--mirror", mirror.to_str().unwrap(), "-q"])
         .args([
             "--notify",
@@ -434,10 +434,6 @@ async fn a_large_family_issue_stays_within_githubs_limit() {
             "--format",
             "json",
         ])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("GITHUB_SERVER_URL", "https://github.com")
         .env("GITHUB_RUN_ID", "4242")
         .output()

@@ -19,6 +19,23 @@ fn workspace() -> tempfile::TempDir {
     ws
 }
 
+/// `audit models/my-ft --format sarif` from the workspace root, parents from the example mirror.
+fn audit_my_ft(ws: &tempfile::TempDir) -> common::Run {
+    let mirror = repo_root().join("examples/mirror");
+    pedigree(
+        &[
+            "audit",
+            "models/my-ft",
+            "--mirror",
+            mirror.to_str().unwrap(),
+        ]
+        .into_iter()
+        .chain(["--format", "sarif"])
+        .collect::<Vec<_>>(),
+        ws.path(),
+    )
+}
+
 fn results(sarif: &Value) -> &Vec<Value> {
     sarif["runs"][0]["results"].as_array().unwrap()
 }
@@ -32,18 +49,7 @@ fn assert_valid(sarif: &Value) {
 #[test]
 fn a_local_card_is_named_by_its_path_in_the_workspace() {
     let ws = workspace();
-    let mirror = repo_root().join("examples/mirror");
-    let run = pedigree(
-        &[
-            "audit",
-            "models/my-ft",
-            "--mirror",
-            mirror.to_str().unwrap(),
-            "--format",
-            "sarif",
-        ],
-        ws.path(),
-    );
+    let run = audit_my_ft(&ws);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let sarif = run.json();
     assert_valid(&sarif);
@@ -84,38 +90,26 @@ fn the_workspace_comes_from_github_when_run_inside_the_model() {
     let ws = workspace();
     let mirror = repo_root().join("examples/mirror");
     // As the Action runs it with `working-directory: models/my-ft` and `model: .`.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
-        .args(["audit", ".", "--mirror", mirror.to_str().unwrap()])
-        .args(["--format", "github", "--fail-on", "never"])
-        .current_dir(ws.path().join("models/my-ft"))
-        .env("GITHUB_WORKSPACE", ws.path())
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let annotations = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+            .args(["audit", ".", "--mirror", mirror.to_str().unwrap()])
+            .args(["--format", "github", "--fail-on", "never"])
+            .args(extra)
+            .current_dir(ws.path().join("models/my-ft"))
+            .env("GITHUB_WORKSPACE", ws.path())
+            .env_remove("GITHUB_OUTPUT")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let stdout = annotations(&[]);
     assert!(
         stdout.contains("::error file=models/my-ft/README.md,line=3,title=pedigree license-drift"),
         "{stdout}"
     );
     // `--workspace` says the same on the command line, and wins over the environment.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
-        .args(["audit", ".", "--mirror", mirror.to_str().unwrap()])
-        .args([
-            "--format",
-            "github",
-            "--fail-on",
-            "never",
-            "--workspace",
-            "..",
-        ])
-        .current_dir(ws.path().join("models/my-ft"))
-        .env("GITHUB_WORKSPACE", ws.path())
-        .env_remove("GITHUB_OUTPUT")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = annotations(&["--workspace", ".."]);
     assert!(
         stdout.contains("::error file=my-ft/README.md,line=3,"),
         "{stdout}"
@@ -125,18 +119,7 @@ fn the_workspace_comes_from_github_when_run_inside_the_model() {
 #[test]
 fn the_tool_and_every_rule_link_their_documentation() {
     let ws = workspace();
-    let mirror = repo_root().join("examples/mirror");
-    let run = pedigree(
-        &[
-            "audit",
-            "models/my-ft",
-            "--mirror",
-            mirror.to_str().unwrap(),
-            "--format",
-            "sarif",
-        ],
-        ws.path(),
-    );
+    let run = audit_my_ft(&ws);
     let sarif = run.json();
     let driver = &sarif["runs"][0]["tool"]["driver"];
     assert_eq!(driver["semanticVersion"], env!("CARGO_PKG_VERSION"));
