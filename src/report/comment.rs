@@ -1,5 +1,5 @@
 //! The Markdown a pull-request comment or a tracking issue shows. GitHub refuses a body over
-//! 65,536 characters, and a family's full report is many times that (Llama 2's: 579,245), so a
+//! 65,536 characters, and a family's full report is many times that (Llama 2's: 695,113), so a
 //! post says the counts, then the findings errors first, as many as fit, and links the full
 //! report (the workflow run, whose job summary and artifacts hold it).
 
