@@ -238,6 +238,7 @@ impl Auditor<'_> {
             models,
             findings,
             summary,
+            places: Default::default(),
         })
     }
 

@@ -19,7 +19,7 @@ use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
-use pedigree::report::{render_markdown, render_stats_csv, render_stats_human};
+use pedigree::report::{Places, render_markdown, render_stats_csv, render_stats_human};
 use pedigree::source::{LocalRepo, Mirror, Snapshot, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -159,8 +159,8 @@ struct Opened {
     config: Config,
     source: Arc<dyn Source>,
     target: Target,
-    /// The local repo's id, when `audit` was given a directory.
-    local: Option<String>,
+    /// The local repo's id and directory, when `audit` was given a directory.
+    local: Option<(String, PathBuf)>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -219,14 +219,12 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).
-    let local = match &request {
-        Request::Model(t) if Path::new(t).is_dir() => Some(t.trim_end_matches('/').to_string()),
-        _ => None,
-    };
+    let mut local = None;
     let (source, target, config_dir): (Arc<dyn Source>, Target, PathBuf) = match request {
         Request::Model(t) if Path::new(&t).is_dir() => {
             let repo = LocalRepo::open(Path::new(&t), Some(models)).map_err(anyhow::Error::msg)?;
             let id = repo.id().to_string();
+            local = Some((id.clone(), PathBuf::from(&t)));
             (Arc::new(repo), Target::Model(id), PathBuf::from(&t))
         }
         Request::Model(id) => (models, Target::Model(id), PathBuf::from(".")),
@@ -291,8 +289,18 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         runtime,
         ..
     } = &opened;
-    let report = runtime.block_on(auditor.run(target))?;
+    let mut report = runtime.block_on(auditor.run(target))?;
     drop(bar);
+    let workspace = match &opts.workspace {
+        Some(dir) => dir.clone(),
+        None => std::env::current_dir().context("the current directory")?,
+    };
+    report.places = Places::new(
+        &workspace,
+        local.as_ref().map(|(id, dir)| (id.as_str(), dir.as_path())),
+        opts.source.mirror.as_deref(),
+        &opts.source.hub.endpoint,
+    );
     if opts.statistics {
         cli::output::write_statistics(&report, docs, opts.format, opts.output.as_deref())?;
     } else {
@@ -300,13 +308,6 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     }
     for (format, file) in &opts.also {
         write_report(&report, docs, *format, Some(file))?;
-    }
-    for notify in &opts.notify.notify {
-        match notify {
-            Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
-            Notify::Hub => notify_hub(runtime, &report, docs, &opts, local.as_deref())?,
-            Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
-        }
     }
     // Step outputs for GitHub Actions: counts a workflow can branch on.
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
@@ -333,6 +334,21 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
             .open(&path)
             .with_context(|| format!("GITHUB_STEP_SUMMARY {}", path.display()))?;
         render_markdown(&report, &mut file)?;
+    }
+    // Delivery comes last: the outputs, the summary and the reports above are written even
+    // when a notifier cannot deliver.
+    for notify in &opts.notify.notify {
+        match notify {
+            Notify::Github => notify_github(runtime, &report, target, &opts.notify)?,
+            Notify::Hub => notify_hub(
+                runtime,
+                &report,
+                docs,
+                &opts,
+                local.as_ref().map(|(id, _)| id.as_str()),
+            )?,
+            Notify::Email => notify_email(&report, config, opts.notify.baseline.as_deref())?,
+        }
     }
     let failed = opts
         .fail_on

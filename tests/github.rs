@@ -38,6 +38,17 @@ fn issue(number: u64, title: &str, body: &str) -> Value {
            "updated_at": "2026-01-01T00:00:00Z", "closed_at": null, "author_association": "OWNER"})
 }
 
+/// pedigree run from the repo root, with a GitHub context (token, repository, API) on `server`.
+fn pedigree_on(server: &MockServer) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"));
+    command
+        .current_dir(repo_root())
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_API_URL", server.uri());
+    command
+}
+
 /// Fails the test (at `verify`) if a request of this method arrives: for runs that must write nothing.
 async fn forbid(server: &MockServer, verb: &str) {
     Mock::given(method(verb))
@@ -49,7 +60,7 @@ async fn forbid(server: &MockServer, verb: &str) {
 
 /// Runs pedigree with `--notify github` against the mock; returns (exit code, stdout+stderr).
 fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(server)
         .args(args)
         .args([
             "--mirror",
@@ -59,10 +70,6 @@ fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
             "--fail-on",
             "never",
         ])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("PEDIGREE_LOG", "debug")
         .output()
         .unwrap();
@@ -181,7 +188,7 @@ async fn the_pull_request_is_read_from_the_actions_event() {
     let dir = tempfile::tempdir().unwrap();
     let event = dir.path().join("event.json");
     std::fs::write(&event, r#"{"pull_request": {"number": 42}}"#).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+    let out = pedigree_on(&server)
         .args([
             "audit",
             "microsoft/phi-2",
@@ -190,10 +197,6 @@ async fn the_pull_request_is_read_from_the_actions_event() {
             "--notify",
             "github",
         ])
-        .current_dir(repo_root())
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", "o/r")
-        .env("GITHUB_API_URL", server.uri())
         .env("GITHUB_EVENT_PATH", &event)
         .output()
         .unwrap();
@@ -274,4 +277,198 @@ fn missing_credentials_are_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("GITHUB_TOKEN"));
+}
+
+/// A mock GitHub on which pull request 5 has no comments yet.
+async fn pull_request_without_comments() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/o/r/issues/5/comments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A fork's pull request runs with a read-only token: GitHub answers the write with 403.
+fn read_only() -> ResponseTemplate {
+    ResponseTemplate::new(403).set_body_json(json!({
+        "message": "Resource not accessible by integration",
+        "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment"
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_token_is_a_warning_and_everything_else_is_written() {
+    let server = pull_request_without_comments().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/o/r/issues/5/comments"))
+        .respond_with(read_only())
+        .expect(2)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (output, summary, sarif) = (
+        dir.path().join("output"),
+        dir.path().join("summary.md"),
+        dir.path().join("pedigree.sarif"),
+    );
+    // One model with an error, one clean: the exit code follows the findings alone.
+    for (model, code) in [
+        ("acme-support/llama2-7b-helpdesk", 1),
+        ("tinytools/phi-2-summarizer", 0),
+    ] {
+        for file in [&output, &summary, &sarif] {
+            let _ = std::fs::remove_file(file);
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
+            .args(["audit", model, "--mirror", "examples/mirror", "--pr", "5"])
+            .args(["--notify", "github", "--format", "github"])
+            .args(["--also", &format!("sarif={}", sarif.display())])
+            .current_dir(repo_root())
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", "o/r")
+            .env("GITHUB_API_URL", server.uri())
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{model}: {stderr}");
+        assert!(
+            stderr.contains("warning") && stderr.contains("403") && stderr.contains("read-only"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(TOKEN));
+        let outputs = std::fs::read_to_string(&output).unwrap();
+        assert!(
+            outputs.contains(&format!("errors={code}\n")),
+            "{model}: {outputs}"
+        );
+        assert!(
+            std::fs::read_to_string(&summary)
+                .unwrap()
+                .contains("Pedigree licence audit")
+        );
+        assert!(
+            std::fs::read_to_string(&sarif)
+                .unwrap()
+                .contains("\"runs\"")
+        );
+    }
+    server.verify().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_refusal_still_fails_the_run_after_the_outputs() {
+    let server = pull_request_without_comments().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("output");
+    let out = pedigree_on(&server)
+        .args([
+            "audit",
+            "tinytools/phi-2-summarizer",
+            "--mirror",
+            "examples/mirror",
+        ])
+        .args(["--pr", "5", "--notify", "github"])
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        std::fs::read_to_string(&output)
+            .unwrap()
+            .contains("errors=0\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_family_issue_stays_within_githubs_limit() {
+    let Some(mirror) = common::shared_mirror() else {
+        return;
+    };
+    let family = "meta-llama/Llama-2-7b-chat-hf";
+    let full = common::pedigree(
+        &[
+            "family",
+            family,
+            "--mirror",
+            mirror.to_str().unwrap(),
+            "--format",
+            "markdown",
+            "-q",
+        ],
+        &repo_root(),
+    )
+    .stdout
+    .chars()
+    .count();
+    assert!(
+        full > 65_536,
+        "the full report fits anyway ({full}): the test shows nothing"
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/o/r/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/o/r/issues"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(issue(4, "t", "x")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = pedigree_on(&server)
+        .args(["family", family, "--mirror", mirror.to_str().unwrap(), "-q"])
+        .args([
+            "--notify",
+            "github",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_RUN_ID", "4242")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = last_body(&server).await;
+    let chars = body.chars().count();
+    println!("Llama 2 family: full Markdown report {full} characters, tracking issue {chars}");
+    assert!(chars <= 65_536, "{chars}");
+    // The counts, per rule.
+    let errors = report["summary"]["errors"].as_u64().unwrap();
+    assert!(errors > 0);
+    assert!(
+        body.contains(&format!("{} errors", errors)),
+        "{}",
+        &body[..500]
+    );
+    assert!(body.contains("| rule | errors | warnings | notes |"));
+    // Errors first: every error of the family is listed before the first warning.
+    let first_warning = body.find("| warning | `").unwrap();
+    assert_eq!(
+        body[..first_warning].matches("| error | `").count() as u64,
+        errors
+    );
+    // What is left out is said, with the link to the run that holds the full report.
+    assert!(
+        body.contains("The full report: https://github.com/o/r/actions/runs/4242"),
+        "{}",
+        &body[body.len() - 600..]
+    );
+    server.verify().await;
 }

@@ -11,7 +11,10 @@ use std::path::PathBuf;
 #[command(
     name = "pedigree",
     version,
-    about = "Licence-compliance auditor for models on the Hugging Face Hub"
+    about = "Licence-compliance auditor for models on the Hugging Face Hub",
+    // An option given twice takes the last value, so flags added after others (the Action's
+    // `args`) override them instead of being refused.
+    args_override_self = true
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -111,6 +114,10 @@ pub(crate) struct AuditOpts {
     /// Print how many findings each rule produced, instead of the findings (human or json).
     #[arg(long)]
     pub(crate) statistics: bool,
+    /// Name files in annotations and SARIF relative to this directory, as GitHub expects
+    /// (default: the current directory).
+    #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+    pub(crate) workspace: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) notify: NotifyArgs,
 }
@@ -184,6 +191,10 @@ pub(crate) struct NotifyArgs {
         default_value = "https://api.github.com"
     )]
     pub(crate) github_api: String,
+    /// Where the full report is, linked from a comment or issue too long to hold it all
+    /// (default under GitHub Actions: the workflow run, whose job summary holds it).
+    #[arg(long, value_name = "URL")]
+    pub(crate) report_url: Option<String>,
     /// The findings of the last run, for `--notify email`: read, compared, and replaced after a
     /// successful send (a failed send leaves it as it was).
     #[arg(long, value_name = "FILE")]

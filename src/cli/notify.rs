@@ -8,9 +8,11 @@ use pedigree::findings::RuleDocs;
 use pedigree::findings::baseline::Baseline;
 use pedigree::notify::Posted;
 use pedigree::notify::email::send_digest;
-use pedigree::notify::github::{GithubNotifier, pull_request_from_env};
+use pedigree::notify::github::{GithubNotifier, pull_request_from_env, run_url_from_env};
 use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
-use pedigree::report::{Report, discussion_of, errors_by_model, render_digest, render_markdown};
+use pedigree::report::{
+    PostLimits, Report, discussion_of, errors_by_model, render_digest, render_post,
+};
 use pedigree::source::hub;
 use pedigree::source::valid_model_id;
 use std::path::Path;
@@ -30,9 +32,11 @@ pub(crate) fn notify_github(
         .github_repository
         .as_deref()
         .context("--notify github needs GITHUB_REPOSITORY (owner/name)")?;
-    let mut body = Vec::new();
-    render_markdown(report, &mut body)?;
-    let body = String::from_utf8_lossy(&body).into_owned();
+    let limits = PostLimits {
+        full_report: args.report_url.clone().or_else(run_url_from_env),
+        ..PostLimits::default()
+    };
+    let body = render_post(report, &limits);
     let _guard = runtime.enter();
     let github = GithubNotifier::new(&args.github_api, &token, repository)?;
     let (place, posted) = match target {
@@ -41,7 +45,7 @@ pub(crate) fn notify_github(
             let title = format!("License compliance: {family}");
             (
                 format!("tracking issue for {family}"),
-                runtime.block_on(github.tracking_issue(&family, &title, &body))?,
+                runtime.block_on(github.tracking_issue(&family, &title, &body)),
             )
         }
         _ => {
@@ -50,9 +54,23 @@ pub(crate) fn notify_github(
             )?;
             (
                 format!("comment on pull request #{pr}"),
-                runtime.block_on(github.sticky_comment(pr, &body))?,
+                runtime.block_on(github.sticky_comment(pr, &body)),
             )
         }
+    };
+    let posted = match posted {
+        Ok(posted) => posted,
+        // A fork's pull request gets a read-only token: the audit still stands, and its report
+        // is in the outputs, the job summary and the SARIF file.
+        Err(e) if e.is_forbidden() => {
+            eprintln!(
+                "pedigree: warning: the {place} was not posted: {e}. The token may not write \
+                 (a pull request from a fork gets a read-only token); the report is in the job \
+                 summary and the step outputs."
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
     };
     let what = match posted {
         Posted::Created => "created",

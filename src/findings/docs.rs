@@ -13,6 +13,9 @@ pub struct RuleDoc {
     pub summary: String,
     pub explain: String,
     pub source: String,
+    /// Topics for filtering (SARIF `properties.tags`): `license`, `lineage`, `card`, ...
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// All rule documentation, in `Rule::ALL` order.

@@ -6,6 +6,7 @@ mod select;
 mod sink;
 mod store;
 
+pub(crate) use docs::BUILTIN_FINDINGS;
 pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
 pub use select::apply_selection;
 pub use sink::{Sink, SinkSummary};

@@ -1,6 +1,6 @@
 //! GitHub through octocrab: a sticky pull-request comment, created once and then edited in
 //! place, and one tracking issue per audited family, updated rather than duplicated. Both are
-//! found again by a hidden marker.
+//! found again by a hidden marker, and both are kept within GitHub's size limits.
 
 use super::{Posted, marker};
 use octocrab::Octocrab;
@@ -9,6 +9,12 @@ use octocrab::params::State;
 
 /// Comment and issue pages read at most (100 per page) when looking for our own post.
 const MAX_PAGES: u32 = 20;
+
+/// GitHub refuses an issue or comment body longer than this many characters.
+pub const BODY_LIMIT: usize = 65_536;
+
+/// GitHub refuses an issue title longer than this many characters.
+const TITLE_LIMIT: usize = 256;
 
 /// Label on tracking issues, so they can be listed without reading every issue.
 pub const LABEL: &str = "pedigree";
@@ -20,15 +26,60 @@ pub struct GithubNotifier {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("GitHub: {0}")]
-pub struct GithubError(String);
+#[error("GitHub: {message}")]
+pub struct GithubError {
+    message: String,
+    /// The HTTP status GitHub answered with, when it answered.
+    status: Option<u16>,
+}
+
+impl GithubError {
+    fn new(message: String) -> GithubError {
+        GithubError {
+            message,
+            status: None,
+        }
+    }
+
+    /// GitHub refused the write: the token may read but not post (a fork's pull request runs
+    /// with a read-only token), or the rate limit for writes was hit.
+    pub fn is_forbidden(&self) -> bool {
+        self.status == Some(403)
+    }
+}
 
 fn describe(e: octocrab::Error) -> GithubError {
     match e {
-        octocrab::Error::GitHub { source, .. } => {
-            GithubError(format!("{} ({})", source.message, source.status_code))
-        }
-        other => GithubError(other.to_string()),
+        octocrab::Error::GitHub { source, .. } => GithubError {
+            message: format!("{} ({})", source.message, source.status_code),
+            status: Some(source.status_code.as_u16()),
+        },
+        other => GithubError::new(other.to_string()),
+    }
+}
+
+/// `marker`, a line break and `body`, cut at a line so that the whole stays within GitHub's
+/// limit (counted in bytes, which are never fewer than characters). Renderers aim below it; this
+/// only guards against a body that missed.
+fn post_body(marker: &str, body: &str) -> String {
+    const CUT: &str = "\n\n*(cut to GitHub's size limit)*\n";
+    let room = BODY_LIMIT.saturating_sub(marker.len() + 1);
+    if body.len() <= room {
+        return format!("{marker}\n{body}");
+    }
+    let mut end = room.saturating_sub(CUT.len());
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = body[..end].rfind('\n').unwrap_or(end);
+    format!("{marker}\n{}{CUT}", &body[..end])
+}
+
+/// The title, cut to GitHub's limit on a character boundary.
+fn post_title(title: &str) -> String {
+    match title.char_indices().nth(TITLE_LIMIT - 1) {
+        Some((i, _)) => format!("{}…", &title[..i]),
+        None => title.to_string(),
     }
 }
 
@@ -38,10 +89,10 @@ impl GithubNotifier {
         let (owner, repo) = repository
             .split_once('/')
             .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
-            .ok_or_else(|| GithubError(format!("`{repository}` is not owner/name")))?;
+            .ok_or_else(|| GithubError::new(format!("`{repository}` is not owner/name")))?;
         let crab = Octocrab::builder()
             .base_uri(api)
-            .map_err(|e| GithubError(format!("GITHUB_API_URL `{api}`: {e}")))?
+            .map_err(|e| GithubError::new(format!("GITHUB_API_URL `{api}`: {e}")))?
             .personal_token(token.to_string())
             .build()
             .map_err(describe)?;
@@ -55,7 +106,7 @@ impl GithubNotifier {
     /// Posts `body` as the sticky comment of pull request `number`, or edits it in place.
     pub async fn sticky_comment(&self, number: u64, body: &str) -> Result<Posted, GithubError> {
         let mark = marker("sticky-comment", "audit");
-        let body = format!("{mark}\n{body}");
+        let body = post_body(&mark, body);
         let issues = self.crab.issues(&self.owner, &self.repo);
         let mut page = issues
             .list_comments(number)
@@ -118,7 +169,9 @@ impl GithubNotifier {
         body: &str,
     ) -> Result<Posted, GithubError> {
         let mark = marker("family", family);
-        let body = format!("{mark}\n{body}");
+        let body = post_body(&mark, body);
+        let title = post_title(title);
+        let title = title.as_str();
         let issues = self.crab.issues(&self.owner, &self.repo);
         let labels = [LABEL.to_string()];
         let mut page = issues
@@ -177,6 +230,17 @@ impl GithubNotifier {
     }
 }
 
+/// The page of the GitHub Actions run, whose job summary and artifacts hold the full report.
+pub fn run_url_from_env() -> Option<String> {
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    Some(format!(
+        "{}/{}/actions/runs/{}",
+        var("GITHUB_SERVER_URL")?.trim_end_matches('/'),
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_RUN_ID")?
+    ))
+}
+
 /// The pull request a GitHub Actions run is about: `pull_request.number` in the event payload,
 /// else `refs/pull/<n>/merge`.
 pub fn pull_request_from_env() -> Option<u64> {
@@ -194,4 +258,31 @@ pub fn pull_request_from_env() -> Option<u64> {
         .next()?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_past_the_limit_is_cut_at_a_line() {
+        let mark = marker("family", "o/m");
+        let body = "| row with é |\n".repeat(10_000);
+        let posted = post_body(&mark, &body);
+        assert!(posted.len() <= BODY_LIMIT, "{}", posted.len());
+        assert!(posted.starts_with(&format!("{mark}\n| row")));
+        assert!(posted.ends_with("*(cut to GitHub's size limit)*\n"));
+        assert!(posted.contains("é |\n\n*(cut"));
+        assert_eq!(post_body(&mark, "short"), format!("{mark}\nshort"));
+    }
+
+    #[test]
+    fn a_long_title_is_cut() {
+        let title = "é".repeat(300);
+        assert_eq!(post_title(&title).chars().count(), TITLE_LIMIT);
+        assert_eq!(
+            post_title("License compliance: o/m"),
+            "License compliance: o/m"
+        );
+    }
 }

@@ -1,4 +1,5 @@
-//! GitHub Actions workflow commands: one annotation per finding, pinned to the card line.
+//! GitHub Actions workflow commands: one annotation per finding, pinned to the card line by its
+//! path in the workspace.
 //!
 //! Card text is hostile input. GitHub reads a command from any output line that starts with
 //! `::`, so every value is escaped as the runner expects (`%`, CR, LF in data; also `:` and `,`
@@ -26,8 +27,14 @@ pub fn render_github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Note => "notice",
         };
         let mut properties = Vec::new();
-        if let Some(file) = &f.file {
-            properties.push(format!("file={}", escape_property(file)));
+        // The card's path in the workspace; a file GitHub cannot show (on the Hub) is left
+        // out, and the annotation names the model in its title.
+        if let Some(file) = f
+            .file
+            .as_deref()
+            .and_then(|file| report.places.workspace_file(&f.model, file))
+        {
+            properties.push(format!("file={}", escape_property(&file)));
             if let Some(line) = f.line {
                 properties.push(format!("line={line}"));
             }

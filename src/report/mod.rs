@@ -1,5 +1,6 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
+mod comment;
 mod digest;
 mod discussion;
 mod dot;
@@ -9,10 +10,12 @@ mod human;
 mod markdown;
 mod marks;
 pub mod mermaid;
+mod place;
 mod sarif;
 mod statistics;
 mod stats;
 
+pub use comment::{PostLimits, render_post};
 pub use digest::{Digest, render_digest};
 pub use discussion::{discussion_of, errors_by_model, render_discussion};
 pub use dot::render_dot;
@@ -20,6 +23,7 @@ pub use github::render_github;
 pub use html::{render_html, render_svg};
 pub use human::render_human;
 pub use markdown::render_markdown;
+pub use place::{Artifact, Places};
 pub use sarif::render_sarif;
 pub use statistics::{RuleCount, render_statistics_human, render_statistics_json, rule_counts};
 pub use stats::{render_stats_csv, render_stats_human};
@@ -36,6 +40,10 @@ pub struct Report {
     pub models: Vec<ModelEntry>,
     pub findings: Findings,
     pub summary: Summary,
+    /// Where the models' files are, for annotations and SARIF (set by whoever knows the file
+    /// system; not part of the JSON report, whose files stay relative to each model's repo).
+    #[serde(skip)]
+    pub places: Places,
 }
 
 #[derive(Clone, Debug, Serialize)]

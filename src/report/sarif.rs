@@ -1,10 +1,53 @@
 //! SARIF 2.1.0 for GitHub code scanning: one rule per finding id, results at the card line.
+//!
+//! Every result names its model as a logical location, and the file it is about as a physical
+//! one: a path in the workspace, or the model's page on the Hub (code scanning refuses a file
+//! whose results carry no physical location). A region is given only when the line is known.
 
-use super::Report;
-use crate::findings::{Rule, RuleDocs, Severity};
+use super::{Places, Report};
+use crate::findings::{BUILTIN_FINDINGS, Finding, Rule, RuleDocs, Severity};
 use serde_sarif::sarif;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+
+/// The project's home page: the tool's `informationUri`, and where rule help links point.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A rule's documentation at this version: its entry in `rules/findings.yml`.
+fn help_uri(rule: Rule) -> String {
+    let entry = format!("- id: {}", rule.id());
+    let line = BUILTIN_FINDINGS
+        .lines()
+        .position(|l| l == entry)
+        .map(|i| format!("#L{}", i + 1))
+        .unwrap_or_default();
+    format!("{REPOSITORY}/blob/v{VERSION}/rules/findings.yml{line}")
+}
+
+fn location(places: &Places, f: &Finding) -> sarif::Location {
+    let artifact = places.artifact(&f.model, f.file.as_deref());
+    let physical = sarif::PhysicalLocation::builder().artifact_location(
+        sarif::ArtifactLocation::builder()
+            .uri(artifact.uri())
+            .build(),
+    );
+    let physical = match f.line {
+        Some(line) => physical
+            .region(sarif::Region::builder().start_line(line as i64).build())
+            .build(),
+        None => physical.build(),
+    };
+    let model = sarif::LogicalLocation::builder()
+        .name(f.model.rsplit('/').next().unwrap_or(&f.model).to_string())
+        .fully_qualified_name(f.model.clone())
+        .kind("module".to_string())
+        .build();
+    sarif::Location::builder()
+        .physical_location(physical)
+        .logical_locations(vec![model])
+        .build()
+}
 
 fn level(s: Severity) -> sarif::ResultLevel {
     match s {
@@ -45,6 +88,8 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
                         ))
                         .build(),
                 )
+                .help_uri(help_uri(*rule))
+                .properties(sarif::PropertyBag::builder().tags(doc.tags.clone()).build())
                 .default_configuration(config)
                 .build()
         })
@@ -53,18 +98,7 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
         .findings
         .iter()
         .map(|f| {
-            // Code scanning needs a location: a finding with no file points at the card.
-            let uri = f.file.clone().unwrap_or_else(|| "README.md".into());
-            let region = sarif::Region::builder()
-                .start_line(f.line.unwrap_or(1) as i64)
-                .build();
-            let physical = sarif::PhysicalLocation::builder()
-                .artifact_location(sarif::ArtifactLocation::builder().uri(uri).build())
-                .region(region)
-                .build();
-            let location = sarif::Location::builder()
-                .physical_location(physical)
-                .build();
+            let location = location(&report.places, &f);
             let mut text = format!("{}: {}", f.model, f.message);
             if let Some(c) = &f.clause {
                 text.push_str(&format!(" (clause: {} {})", c.section, c.url));
@@ -85,6 +119,8 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
     let driver = sarif::ToolComponent::builder()
         .name("pedigree".to_string())
         .version(report.tool.version.to_string())
+        .semantic_version(report.tool.version.to_string())
+        .information_uri(REPOSITORY.to_string())
         .rules(rules)
         .build();
     let run = sarif::Run::builder()

@@ -198,6 +198,8 @@ pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
         .current_dir(cwd)
         .env_remove("PEDIGREE_MIRROR")
         .env_remove("HF_TOKEN")
+        // Paths in annotations and SARIF are relative to the run's directory, even under CI.
+        .env_remove("GITHUB_WORKSPACE")
         .env("HF_ENDPOINT", "http://127.0.0.1:9")
         .env(
             "HF_HOME",
@@ -271,6 +273,24 @@ pub fn shared_mirror() -> Option<PathBuf> {
         eprintln!("skipped: ../shared/data/hub-mirror is not beside the project");
         None
     }
+}
+
+/// What the SARIF 2.1.0 schema (`../shared/reference`) finds wrong with `sarif`; `None`, with a
+/// message, when the schema is not beside the project.
+pub fn sarif_schema_errors(sarif: &Value) -> Option<Vec<String>> {
+    let path = repo_root().join("../shared/reference/sarif-schema-2.1.0.json");
+    let Ok(schema) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped schema validation: {} is absent", path.display());
+        return None;
+    };
+    let schema: Value = serde_json::from_str(&schema).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    Some(
+        validator
+            .iter_errors(sarif)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect(),
+    )
 }
 
 /// A `family --all` report of a mirror through the library (not the binary), keeping at most
