@@ -45,33 +45,39 @@ fn file_url(page: &Path, model: &str) -> String {
     format!("file://{}{hash}", page.display())
 }
 
-/// What the page shows, read in one script: drawn tiles, the zoom, the selection and details.
+/// What the page shows, read in one script after the next frame: the models drawn (from the
+/// outline inside the canvas, each box in window coordinates), the zoom, the selection, details.
 fn state(browser: &Browser) -> Value {
-    browser.eval(
+    browser.eval_async(
         r##"
-        const svg = document.getElementById("drawing").getBoundingClientRect();
-        const tiles = [...document.querySelectorAll("#view .tile")].map(t => {
-          const r = t.querySelector("rect.box").getBoundingClientRect();
-          return { id: t.querySelector("title").textContent, cls: t.getAttribute("class"),
-                   x: r.x, y: r.y, w: r.width, h: r.height };
-        });
-        const view = document.getElementById("view").getAttribute("transform");
-        const sel = document.querySelector("#view .tile.sel");
-        const details = document.getElementById("details");
-        return {
-          svg: { x: svg.x, y: svg.y, w: svg.width, h: svg.height },
-          zoom: Number(/scale\(([0-9.e-]+)\)/.exec(view)[1]),
-          tiles,
-          selected: sel ? sel.querySelector("title").textContent : null,
-          selectedBox: sel ? (() => { const r = sel.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; })() : null,
-          title: details.hidden ? null : details.querySelector("h2").textContent,
-          details: details.hidden ? "" : details.textContent,
-          links: [...details.querySelectorAll("a")].map(a => a.getAttribute("href")),
-          hash: location.hash,
-          listed: [...document.querySelectorAll("#list li[data-i]")].map(li => li.title),
-        };
+        const done = arguments[arguments.length - 1];
+        requestAnimationFrame(() => setTimeout(() => {
+          const canvas = document.getElementById("drawing");
+          const pane = canvas.getBoundingClientRect();
+          const [tx, ty, k] = canvas.getAttribute("data-view").split(" ").map(Number);
+          const onScreen = li => {
+            const [x, y, w, h] = li.getAttribute("data-box").split(" ").map(Number);
+            return { x: pane.x + tx + x * k, y: pane.y + ty + y * k, w: w * k, h: h * k };
+          };
+          const tiles = [...document.querySelectorAll("#outline li")].map(li => ({
+            id: li.querySelector("span").textContent, cls: li.className, ...onScreen(li),
+          }));
+          const sel = document.querySelector("#outline li.sel");
+          const details = document.getElementById("details");
+          done({
+            pane: { x: pane.x, y: pane.y, w: pane.width, h: pane.height },
+            zoom: k,
+            tiles,
+            selected: sel ? sel.querySelector("span").textContent : null,
+            selectedBox: sel ? onScreen(sel) : null,
+            title: details.hidden ? null : details.querySelector("h2").textContent,
+            details: details.hidden ? "" : details.textContent,
+            links: [...details.querySelectorAll("a")].map(a => a.getAttribute("href")),
+            hash: location.hash,
+            listed: [...document.querySelectorAll("#list li[data-i]")].map(li => li.title),
+          });
+        }, 0));
         "##,
-        json!([]),
     )
 }
 
@@ -164,7 +170,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
     let overlapping = overlaps(&shown["tiles"]);
     assert!(overlapping.is_empty(), "overlapping tiles: {overlapping:?}");
     for tile in shown["tiles"].as_array().unwrap() {
-        assert!(inside(tile, &shown["svg"]), "off screen: {tile}");
+        assert!(inside(tile, &shown["pane"]), "off screen: {tile}");
     }
     let zoom = shown["zoom"].as_f64().unwrap();
     assert!(
@@ -196,7 +202,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
         details.contains("error") && details.contains("license-drift"),
         "{details}"
     );
-    assert!(inside(&picked["selectedBox"], &picked["svg"]));
+    assert!(inside(&picked["selectedBox"], &picked["pane"]));
     assert!(
         picked["links"]
             .as_array()
@@ -223,7 +229,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
             .unwrap()
             .contains("license-drift")
     );
-    assert!(inside(&linked["selectedBox"], &linked["svg"]));
+    assert!(inside(&linked["selectedBox"], &linked["pane"]));
 
     // The screenshot for the README: the whole family, an error model selected.
     let shot = repo_root().join("docs/family-report-llama2.png");

@@ -1,7 +1,8 @@
 //! The visual family report: one self-contained HTML file (no network at view time: inline CSS
 //! and script, no CDN). This file gathers the report into one JSON block; the page's own script
-//! (`page.js`) lays the family out, draws it as SVG, and wires search, the severity filter,
-//! zoom and pan, the errors-first list and the selected model's findings.
+//! (`tree.js`, `canvas.js`, `panel.js`) lays the family out, draws it on a canvas, and wires
+//! search, the severity filter, zoom and pan, the errors-first list and the selected model's
+//! findings.
 //!
 //! Why the layout is in the page and not a Rust crate: families are wide and shallow (Llama 2:
 //! 425 of 458 models are children of the root), and every Rust layout crate we looked at
@@ -22,13 +23,22 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 const STYLE: &str = include_str!("page.css");
-const SCRIPT: &str = include_str!("page.js");
+/// The page's script, in three files that share one function scope: the tree and its layout,
+/// the canvas drawing, the side panel.
+const SCRIPTS: [&str; 3] = [
+    include_str!("tree.js"),
+    include_str!("canvas.js"),
+    include_str!("panel.js"),
+];
 
-/// The page's data. Short keys and string tables keep a 10,000-model family's file small:
-/// messages, file names and clauses repeat across models, so each is written once.
+/// The page's data. Short keys, defaults left out and tables keep a 10,000-model family's file
+/// small: licences, messages, file names and clauses repeat across models, so each is written
+/// once.
 #[derive(Serialize)]
 struct PageData<'a> {
     summary: &'a super::Summary,
+    /// `[licence as Pedigree understood it, its class]`, indexed by models.
+    licences: Vec<(Option<&'a str>, Option<&'static str>)>,
     /// Rule ids, indexed by findings.
     rules: Vec<&'static str>,
     /// Messages and file names, indexed by findings.
@@ -41,20 +51,31 @@ struct PageData<'a> {
 #[derive(Serialize)]
 struct PageModel<'a> {
     id: Cow<'a, str>,
-    /// The licence as Pedigree understood it.
+    /// Index in `licences`; none when the model has neither licence nor class.
     #[serde(skip_serializing_if = "Option::is_none")]
-    lic: Option<&'a str>,
-    /// Its licence class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cls: Option<&'static str>,
+    l: Option<usize>,
+    /// Left out for an audited model.
+    #[serde(skip_serializing_if = "is_audited")]
     role: Role,
-    /// `[parent, relation, broken]`: the parent's index in `models` (or its id when the run has
-    /// no entry for it), and 1 when a finding says the licence was broken along that edge.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    up: Vec<(ParentRef<'a>, &'static str, u8)>,
+    up: Vec<Up<'a>>,
     /// `[rule, severity (0 note, 1 warning, 2 error), text, clause, file, line]`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     f: Vec<PageFinding>,
+}
+
+fn is_audited(role: &Role) -> bool {
+    *role == Role::Audited
+}
+
+/// `[parent, relation]`, or `[parent, relation, 1]` when a finding says the licence was broken
+/// along that edge. The parent is its index in `models`, or its id when the run has no entry for
+/// it.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Up<'a> {
+    Kept(ParentRef<'a>, &'static str),
+    Broken(ParentRef<'a>, &'static str, u8),
 }
 
 #[derive(Serialize)]
@@ -108,13 +129,16 @@ fn page_data(report: &Report) -> PageData<'_> {
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
         .collect();
+    let mut licences = Table::default();
     let mut models: Vec<PageModel> = report
         .models
         .iter()
         .map(|m| PageModel {
             id: Cow::Borrowed(&m.id),
-            lic: m.license.normalized.as_deref(),
-            cls: m.license.class,
+            l: match (m.license.normalized.as_deref(), m.license.class) {
+                (None, None) => None,
+                known => Some(licences.of(known)),
+            },
             role: m.role,
             up: m
                 .parents
@@ -124,11 +148,11 @@ fn page_data(report: &Report) -> PageData<'_> {
                         Some(&i) => ParentRef::Index(i),
                         None => ParentRef::Id(&p.id),
                     };
-                    (
-                        parent,
-                        p.relation.as_str(),
-                        u8::from(marks.broken(&m.id, &p.id)),
-                    )
+                    if marks.broken(&m.id, &p.id) {
+                        Up::Broken(parent, p.relation.as_str(), 1)
+                    } else {
+                        Up::Kept(parent, p.relation.as_str())
+                    }
                 })
                 .collect(),
             f: Vec::new(),
@@ -174,14 +198,14 @@ fn page_data(report: &Report) -> PageData<'_> {
     }
     models.extend(extra.into_iter().map(|(id, f)| PageModel {
         id: Cow::Owned(id),
-        lic: None,
-        cls: None,
+        l: None,
         role: Role::Unresolved,
         up: Vec::new(),
         f,
     }));
     PageData {
         summary: &report.summary,
+        licences: licences.items,
         rules: rules.items,
         texts: texts.items,
         clauses: clauses.items,
@@ -220,7 +244,7 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 <button type="button" id="zoom-in" title="Zoom in (+)">+</button><button type="button" id="zoom-out" title="Zoom out (-)">&minus;</button><button type="button" id="fit" title="Show the whole family (0)">Fit</button>
 <span id="legend"></span>
 </div>
-<svg id="drawing" role="img" aria-label="The family tree"><g id="view"></g></svg>
+<canvas id="drawing" aria-label="The family tree, drawn; the list beside it and the outline here name every model"><div id="outline"></div></canvas>
 <noscript><p class="noscript">The family is drawn by the page's script: allow JavaScript to see it.</p></noscript>
 </main>
 <aside id="side">
@@ -243,15 +267,111 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         notes = super::plural(s.notes, "note"),
     )?;
     write_script_json(&data, out)?;
-    write!(
-        out,
-        "</script>\n<script>\n{SCRIPT}</script>\n</body></html>\n"
-    )
+    out.write_all(b"</script>\n<script>\n(() => {\n\"use strict\";\n")?;
+    for script in SCRIPTS {
+        out.write_all(script.as_bytes())?;
+    }
+    out.write_all(b"})();\n</script>\n</body></html>\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::{Clause, Rule};
+    use crate::lineage::Relation;
+    use crate::report::{LicenseView, ModelEntry, ParentView, Summary, Tool};
+
+    fn entry(id: &str, licence: Option<&str>, parents: &[&str]) -> ModelEntry {
+        ModelEntry {
+            id: id.into(),
+            role: Role::Audited,
+            license: LicenseView {
+                declared: None,
+                normalized: licence.map(str::to_string),
+                class: licence.map(|_| "permissive"),
+            },
+            parents: parents
+                .iter()
+                .map(|p| ParentView {
+                    id: p.to_string(),
+                    relation: Relation::Finetune,
+                })
+                .collect(),
+            depth: parents.len(),
+        }
+    }
+
+    fn sample() -> Report {
+        let drift = Finding::new(Rule::LicenseDrift, "a/child", "k", "drifted".into())
+            .ancestors(vec!["a/root".into()])
+            .clause(Some(Clause {
+                section: "§1".into(),
+                url: "https://example.org/licence".into(),
+            }));
+        let mut orphan = Finding::new(Rule::ModelUnreadable, "gone/model", "k", "drifted".into());
+        orphan.severity = Severity::Warning;
+        let findings = vec![drift, orphan];
+        Report {
+            tool: Tool::default(),
+            models: vec![
+                entry("a/child", Some("mit"), &["a/root", "elsewhere/base"]),
+                entry("a/root", Some("mit"), &[]),
+            ],
+            summary: Summary::count(&findings.clone().into(), 2, 0),
+            findings: findings.into(),
+        }
+    }
+
+    #[test]
+    fn the_page_data_names_every_model_edge_and_finding_once() {
+        let report = sample();
+        let data = serde_json::to_value(page_data(&report)).unwrap();
+        let models = data["models"].as_array().unwrap();
+        // A finding about a model the run has no entry for still gets a node.
+        assert_eq!(models.len(), 3);
+        assert_eq!(models[2]["id"], "gone/model");
+        assert_eq!(models[2]["role"], "unresolved");
+        // Parents by index when the run has them, by id when not; the drift edge is broken.
+        assert_eq!(
+            models[0]["up"],
+            serde_json::json!([[1, "finetune", 1], ["elsewhere/base", "finetune"]])
+        );
+        // One licence entry for both models; the audited role is left out.
+        assert_eq!(data["licences"], serde_json::json!([["mit", "permissive"]]));
+        assert_eq!(models[0]["l"], 0);
+        assert_eq!(models[1]["l"], 0);
+        assert!(models[0].get("role").is_none());
+        // Both findings say "drifted": the text is written once.
+        assert_eq!(data["texts"], serde_json::json!(["drifted"]));
+        assert_eq!(
+            models[0]["f"][0],
+            serde_json::json!([0, 2, 0, 0, null, null])
+        );
+        assert_eq!(models[2]["f"][0][1], 1);
+        assert_eq!(
+            data["clauses"],
+            serde_json::json!([["§1", "https://example.org/licence"]])
+        );
+    }
+
+    #[test]
+    fn the_page_is_one_file_with_the_data_inside() {
+        let mut out = Vec::new();
+        render_html(&sample(), &mut out).unwrap();
+        let page = String::from_utf8(out).unwrap();
+        assert!(page.contains("2 models: 1 error, 1 warning, 0 notes."));
+        let data = page
+            .split(r#"<script type="application/json" id="data">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(parsed["models"][1]["id"], "a/root");
+        for asset in SCRIPTS {
+            assert!(page.contains(asset));
+        }
+        assert!(!page.contains("src=\"http") && !page.contains("href=\"http"));
+    }
 
     #[test]
     fn no_lt_is_left_in_the_json_block() {
