@@ -315,6 +315,39 @@ fn the_example_mirror_report_loads_and_a_deep_link_shows_findings() {
         state(&browser)["selected"].as_str(),
         Some("acme-support/llama2-7b-helpdesk")
     );
+
+    // On the drawing: a click on a tile selects it; one on its toggle folds its descendants
+    // away, and a second brings them back.
+    let tile = |shown: &Value, id: &str| -> Value {
+        shown["tiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not drawn"))
+    };
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap();
+    let root = "meta-llama/Llama-2-7b-hf";
+    let shown = state(&browser);
+    let at = tile(&shown, root);
+    browser.click_at(f(&at, "x") + 10.0, f(&at, "y") + f(&at, "h") / 2.0);
+    assert_eq!(state(&browser)["selected"].as_str(), Some(root));
+    let zoom = f(&shown, "zoom");
+    let toggle = |at: &Value| {
+        browser.click_at(
+            f(at, "x") + f(at, "w") - 15.0 * zoom,
+            f(at, "y") + f(at, "h") / 2.0,
+        )
+    };
+    toggle(&at);
+    let folded = state(&browser);
+    let before = ids(&shown["tiles"]);
+    assert!(!ids(&folded["tiles"]).contains("acme-support/llama2-7b-helpdesk"));
+    assert!(ids(&folded["tiles"]).contains(root));
+    assert!(ids(&folded["tiles"]).len() < before.len());
+    toggle(&tile(&folded, root));
+    assert_eq!(ids(&state(&browser)["tiles"]), before);
     assert_no_console_errors(&browser);
 }
 

@@ -173,6 +173,20 @@ impl Browser {
         self.post(&format!("/element/{element}/click"), json!({}));
     }
 
+    /// A real click at a point of the window (CSS pixels), as a mouse would.
+    pub fn click_at(&self, x: f64, y: f64) {
+        let (x, y) = (x.round() as i64, y.round() as i64);
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                "actions": [
+                    {"type": "pointerMove", "origin": "viewport", "x": x, "y": y, "duration": 0},
+                    {"type": "pointerDown", "button": 0},
+                    {"type": "pointerUp", "button": 0},
+                ]}]}),
+        );
+    }
+
     /// Types `text` into the first element matching `css`.
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self.element(css);

@@ -28,9 +28,14 @@ function paneSize() {
   const box = canvas.getBoundingClientRect();
   return { w: box.width || 1200, h: box.height || 800 };
 }
+/** Height of the pane the toolbar covers (it wraps on narrow windows). */
+function toolbarHeight() {
+  const bar = document.getElementById("toolbar").getBoundingClientRect();
+  return Math.max(0, bar.bottom - canvas.getBoundingClientRect().top) + 6;
+}
 const paneAspect = () => {
   const { w, h } = paneSize();
-  return Math.min(4, Math.max(0.5, w / Math.max(1, h - 44)));
+  return Math.min(4, Math.max(0.5, w / Math.max(1, h - toolbarHeight())));
 };
 
 function requestPaint() {
@@ -155,7 +160,7 @@ function paint() {
       shapes(tiles.filter(m => m.worst === s), SEVERITY_COLOUR[s], m => g2.rect(m.x + 1, m.y + 1, STRIPE, TILE_H - 2));
     }
     shapes(tiles.filter(m => m.up[0] && m.up[0][2] && parentIndex(m.up[0][0]) === m.parent), RED,
-      m => g2.rect(m.x + 6, m.y - 3, Math.max(8, m.w - 12), 3));
+      m => g2.rect(m.x + 6, m.y - 4.5, Math.max(8, m.w - 12), 2.5));
     if (!labels) return;
     g2.fillStyle = "#111827";
     for (const bold of [false, true]) {
@@ -258,7 +263,7 @@ function markSelected() {
 // Zoom and pan.
 function fit() {
   const { w, h } = paneSize();
-  const top = 44, margin = 10;
+  const top = toolbarHeight(), margin = 10;
   k = Math.min((w - 2 * margin) / Math.max(1, extent.w), (h - top - margin) / Math.max(1, extent.h), 1.5);
   tx = (w - extent.w * k) / 2;
   ty = top;
@@ -277,7 +282,7 @@ function zoomAt(px, py, factor) {
 function bringIntoView(m) {
   const { w, h } = paneSize();
   const sx = tx + m.x * k, sy = ty + m.y * k;
-  const inside = sx >= 0 && sy >= 40 && sx + m.w * k <= w && sy + TILE_H * k <= h;
+  const inside = sx >= 0 && sy >= toolbarHeight() && sx + m.w * k <= w && sy + TILE_H * k <= h;
   if (inside && k >= LABEL_ZOOM) return;
   k = Math.max(k, 1);
   tx = w / 2 - (m.x + m.w / 2) * k;

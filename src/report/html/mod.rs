@@ -253,7 +253,7 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 <div id="controls">
 <input type="search" id="search" placeholder="Search model ids (press /)" autocomplete="off" spellcheck="false" aria-label="Search model ids">
 <div id="filter" role="group" aria-label="Severity filter">
-<button type="button" data-min="-1" class="on">All</button><button type="button" data-min="2">Errors</button><button type="button" data-min="1">Warnings+</button><button type="button" data-min="0">Any finding</button>
+<button type="button" data-min="-1" class="on" aria-pressed="true">All</button><button type="button" data-min="2" aria-pressed="false" title="Models with an error, and their ancestors">Errors</button><button type="button" data-min="1" aria-pressed="false" title="Models with a warning or an error, and their ancestors">Warnings+</button><button type="button" data-min="0" aria-pressed="false" title="Models with any finding, and their ancestors">Any finding</button>
 </div>
 </div>
 <section id="details" hidden></section>

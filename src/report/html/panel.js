@@ -41,13 +41,16 @@ document.addEventListener("keydown", e => {
 // The severity filter lays the drawing out again with only the matching models and, faded,
 // the ancestors that join them.
 const filterButtons = [...document.querySelectorAll("#filter button")];
-function setFilter(min) {
+function pressFilter(min) {
   minSeverity = min;
   for (const b of filterButtons) {
     const on = Number(b.getAttribute("data-min")) === min;
     b.classList.toggle("on", on);
     b.setAttribute("aria-pressed", String(on));
   }
+}
+function setFilter(min) {
+  pressFilter(min);
   relayout();
   fit();
   fillList();
@@ -80,6 +83,7 @@ function row(m) {
   if (m.counts[1]) parts.push(m.counts[1] + " W");
   if (m.counts[0]) parts.push(m.counts[0] + " N");
   n.textContent = parts.join(" · ");
+  n.title = SEVERITY.map((word, s) => `${m.counts[s]} ${word}${m.counts[s] === 1 ? "" : "s"}`).reverse().join(", ");
   li.append(dot, id, n);
   rows.set(m.i, li);
   return li;
@@ -123,8 +127,7 @@ function select(i) {
   selected = i;
   let changed = false;
   if (!visible(m)) {
-    minSeverity = -1;
-    for (const b of filterButtons) b.classList.toggle("on", b.getAttribute("data-min") === "-1");
+    pressFilter(-1);
     changed = true;
   }
   for (let p = m.parent, guard = 0; p >= 0 && guard < models.length; p = models[p].parent, guard++) {
