@@ -3,8 +3,8 @@
 //! one-line reason without them). On the Llama 2 family of the shared crawl (skipped when
 //! ../shared is absent): every model drawn, no overlap, the family fits one 1920×1080 screen at a
 //! zoom where labels show, the errors list and a deep link both select an error model and show its
-//! findings, the filter and the search work, no console errors; its screenshot goes to docs/ for
-//! the README. On small fixtures: the example mirror, and hostile card text and clause URLs.
+//! findings, the filter and the search work, no console errors; its screenshots (whole, and
+//! filtered to errors) go to docs/ for the README. On small fixtures: the example mirror, and hostile card text and clause URLs.
 
 mod common;
 #[path = "common/webdriver.rs"]
@@ -250,6 +250,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
         );
     }
     assert!(errors_only["zoom"].as_f64().unwrap() > zoom);
+    browser.screenshot(&repo_root().join("docs/family-report-llama2-errors.png"));
 
     // Search narrows the list; Enter selects the first match.
     browser.click("#filter button[data-min=\"-1\"]");
