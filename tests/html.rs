@@ -199,7 +199,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
     assert_eq!(picked["title"].as_str(), Some(first.as_str()));
     let details = picked["details"].as_str().unwrap();
     assert!(
-        details.contains("error") && details.contains("license-drift"),
+        details.contains("error") && details.contains("license-drift") && details.contains("fix: "),
         "{details}"
     );
     assert!(inside(&picked["selectedBox"], &picked["pane"]));

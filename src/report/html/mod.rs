@@ -59,7 +59,7 @@ struct PageModel<'a> {
     role: Role,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     up: Vec<Up<'a>>,
-    /// `[rule, severity (0 note, 1 warning, 2 error), text, clause, file, line]`.
+    /// `[rule, severity (0 note, 1 warning, 2 error), text, clause, file, line, fix]`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     f: Vec<PageFinding>,
 }
@@ -89,6 +89,7 @@ type PageFinding = (
     usize,
     u8,
     usize,
+    Option<usize>,
     Option<usize>,
     Option<usize>,
     Option<usize>,
@@ -173,6 +174,7 @@ fn page_data(report: &Report) -> PageData<'_> {
             clause,
             file,
             line,
+            fix,
             ..
         } = f.as_ref();
         let row = (
@@ -184,6 +186,7 @@ fn page_data(report: &Report) -> PageData<'_> {
                 .map(|c| clauses.of((c.section.clone(), c.url.clone()))),
             file.as_ref().map(|name| texts.of(name.clone())),
             *line,
+            fix.as_ref().map(|text| texts.of(text.clone())),
         );
         match index.get(model.as_str()) {
             Some(&i) => models[i].f.push(row),
@@ -302,12 +305,13 @@ mod tests {
     }
 
     fn sample() -> Report {
-        let drift = Finding::new(Rule::LicenseDrift, "a/child", "k", "drifted".into())
+        let mut drift = Finding::new(Rule::LicenseDrift, "a/child", "k", "drifted".into())
             .ancestors(vec!["a/root".into()])
             .clause(Some(Clause {
                 section: "§1".into(),
                 url: "https://example.org/licence".into(),
             }));
+        drift.fix = Some("declare `mit`".into());
         let mut orphan = Finding::new(Rule::ModelUnreadable, "gone/model", "k", "drifted".into());
         orphan.severity = Severity::Warning;
         let findings = vec![drift, orphan];
@@ -319,6 +323,7 @@ mod tests {
             ],
             summary: Summary::count(&findings.clone().into(), 2, 0),
             findings: findings.into(),
+            places: Default::default(),
         }
     }
 
@@ -342,10 +347,13 @@ mod tests {
         assert_eq!(models[1]["l"], 0);
         assert!(models[0].get("role").is_none());
         // Both findings say "drifted": the text is written once.
-        assert_eq!(data["texts"], serde_json::json!(["drifted"]));
+        assert_eq!(
+            data["texts"],
+            serde_json::json!(["drifted", "declare `mit`"])
+        );
         assert_eq!(
             models[0]["f"][0],
-            serde_json::json!([0, 2, 0, 0, null, null])
+            serde_json::json!([0, 2, 0, 0, null, null, 1])
         );
         assert_eq!(models[2]["f"][0][1], 1);
         assert_eq!(

@@ -194,11 +194,17 @@ function showDetails(m) {
   }
   if (m.kids.length) parts.push(text("p", `Descendants in this report: ${m.size - 1}`, "meta"));
   if (!m.f.length) parts.push(text("p", "No findings."));
-  for (const [r, s, t, c, file, line] of m.f) {
+  for (const [r, s, t, c, file, line, fix] of m.f) {
     const finding = text("div", undefined, "finding " + SEVERITY[s]);
     const head = text("div");
     head.append(text("b", SEVERITY[s]), " ", text("code", data.rules[r]));
     finding.append(head, message(data.texts[t]));
+    if (fix != null) {
+      const how = message(data.texts[fix]);
+      how.className = "fix";
+      how.prepend(text("b", "fix: "));
+      finding.append(how);
+    }
     const where = text("div", "", "where");
     if (c != null && data.clauses[c]) {
       const [section, url] = data.clauses[c];
