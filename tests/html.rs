@@ -1,113 +1,433 @@
-//! The visual family report in a real browser: headless Chromium (Debian's `chromium`, installed
-//! by .ci/run) loads the page without console errors, its script shows a model's findings, and a
-//! screenshot is left in target/test-output/ to look at.
+//! The visual family report in a real browser: headless Chromium driven through chromedriver
+//! (Debian's `chromium` and `chromium-driver`, installed by .ci/run; the tests skip with a
+//! one-line reason without them). On the Llama 2 family of the shared crawl (skipped when
+//! ../shared is absent): every model drawn, no overlap, the family fits one 1920×1080 screen at a
+//! zoom where labels show, the errors list and a deep link both select an error model and show its
+//! findings, the filter and the search work, no console errors; its screenshots (whole, and
+//! filtered to errors) go to docs/ for the README. On small fixtures: the example mirror, and hostile card text and clause URLs.
 
 mod common;
+#[path = "common/webdriver.rs"]
+mod webdriver;
 
-use common::{pedigree, repo_root};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use common::{Fixture, model, pedigree, repo_root, shared_mirror};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+use webdriver::Browser;
 
-fn chromium() -> Option<PathBuf> {
-    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
-        if Path::new(candidate).is_file() {
-            return Some(candidate.into());
-        }
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("chromium is not installed: .ci/run installs Debian's `chromium`");
-    }
-    eprintln!("skipped: chromium is not installed (apt-get install chromium)");
-    None
+/// `pedigree family ROOTS… --mirror MIRROR --format FORMAT -o OUT`.
+fn report(mirror: &Path, roots: &[&str], format: &str, out: &Path, extra: &[&str]) {
+    let mut args = vec!["family"];
+    args.extend_from_slice(roots);
+    args.extend_from_slice(&[
+        "--mirror",
+        mirror.to_str().unwrap(),
+        "--format",
+        format,
+        "-o",
+        out.to_str().unwrap(),
+        "--fail-on",
+        "never",
+        "-q",
+    ]);
+    args.extend_from_slice(extra);
+    let run = pedigree(&args, &repo_root());
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
-/// Chromium with the flags this sandbox needs: no GPU, no network of its own, a fresh profile.
-fn headless(browser: &Path, profile: &Path) -> Command {
-    let mut command = Command::new("timeout");
-    command.arg("120").arg(browser).args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-    ]);
-    command.arg(format!("--user-data-dir={}", profile.display()));
-    command
+fn file_url(page: &Path, model: &str) -> String {
+    let hash = if model.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", model.replace('/', "%2F"))
+    };
+    format!("file://{}{hash}", page.display())
+}
+
+/// What the page shows, read in one script after the next frame: the models drawn (from the
+/// outline inside the canvas, each box in window coordinates), the zoom, the selection, details.
+fn state(browser: &Browser) -> Value {
+    browser.eval_async(
+        r##"
+        const done = arguments[arguments.length - 1];
+        requestAnimationFrame(() => setTimeout(() => {
+          const canvas = document.getElementById("drawing");
+          const pane = canvas.getBoundingClientRect();
+          const [tx, ty, k] = canvas.getAttribute("data-view").split(" ").map(Number);
+          const onScreen = li => {
+            const [x, y, w, h] = li.getAttribute("data-box").split(" ").map(Number);
+            return { x: pane.x + tx + x * k, y: pane.y + ty + y * k, w: w * k, h: h * k };
+          };
+          const tiles = [...document.querySelectorAll("#outline li")].map(li => ({
+            id: li.querySelector("span").textContent, cls: li.className, ...onScreen(li),
+          }));
+          const sel = document.querySelector("#outline li.sel");
+          const details = document.getElementById("details");
+          done({
+            pane: { x: pane.x, y: pane.y, w: pane.width, h: pane.height },
+            zoom: k,
+            tiles,
+            selected: sel ? sel.querySelector("span").textContent : null,
+            selectedBox: sel ? onScreen(sel) : null,
+            title: details.hidden ? null : details.querySelector("h2").textContent,
+            details: details.hidden ? "" : details.textContent,
+            links: [...details.querySelectorAll("a")].map(a => a.getAttribute("href")),
+            hash: location.hash,
+            listed: [...document.querySelectorAll("#list li[data-i]")].map(li => li.title),
+          });
+        }, 0));
+        "##,
+    )
+}
+
+fn ids(tiles: &Value) -> BTreeSet<String> {
+    tiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn inside(rect: &Value, outer: &Value) -> bool {
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap();
+    f(rect, "x") >= f(outer, "x") - 0.5
+        && f(rect, "y") >= f(outer, "y") - 0.5
+        && f(rect, "x") + f(rect, "w") <= f(outer, "x") + f(outer, "w") + 0.5
+        && f(rect, "y") + f(rect, "h") <= f(outer, "y") + f(outer, "h") + 0.5
+}
+
+/// Pairs of drawn tiles that overlap (sweep over tiles sorted by top edge).
+fn overlaps(tiles: &Value) -> Vec<(String, String)> {
+    let mut boxes: Vec<(f64, f64, f64, f64, &str)> = tiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let f = |k: &str| t[k].as_f64().unwrap();
+            (f("y"), f("x"), f("w"), f("h"), t["id"].as_str().unwrap())
+        })
+        .collect();
+    boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut found = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            if b.0 >= a.0 + a.3 - 0.01 {
+                break;
+            }
+            if b.1 < a.1 + a.2 - 0.01 && a.1 < b.1 + b.2 - 0.01 {
+                found.push((a.4.to_string(), b.4.to_string()));
+            }
+        }
+    }
+    found
+}
+
+fn assert_no_console_errors(browser: &Browser) {
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
 
 #[test]
-fn the_html_report_loads_in_chromium_and_shows_findings() {
-    let Some(browser) = chromium() else { return };
+fn the_llama2_family_is_drawn_whole_and_usable() {
+    let Some(mirror) = shared_mirror() else {
+        return;
+    };
+    let Some((chromium, driver)) = webdriver::programs() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
-    let run = pedigree(
-        &[
-            "family",
-            "--all",
-            "--mirror",
-            "examples/mirror",
-            "--format",
-            "html",
-            "-o",
-            page.to_str().unwrap(),
-            "--fail-on",
-            "never",
-        ],
-        &repo_root(),
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("<svg") && html.contains("acme-support/helpdesk-7b-GGUF"));
+    let json_path = dir.path().join("report.json");
+    let root = "meta-llama/Llama-2-7b-chat-hf";
+    report(&mirror, &[root], "html", &page, &[]);
+    report(&mirror, &[root], "json", &json_path, &[]);
+    let audit: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    let expected: BTreeSet<String> = audit["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let with_errors: BTreeSet<String> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["model"].as_str().unwrap().to_string())
+        .collect();
+    assert!(expected.len() > 400 && with_errors.len() > 10);
+
+    let browser = Browser::start(&chromium, &driver, 1920, 1080);
+    browser.goto(&file_url(&page, ""));
+    let shown = state(&browser);
+
+    // Every model drawn (the root too), none on top of another, the whole family on one screen
+    // at a zoom where the labels are drawn.
+    assert_eq!(ids(&shown["tiles"]), expected);
+    assert!(ids(&shown["tiles"]).contains(root));
+    let overlapping = overlaps(&shown["tiles"]);
+    assert!(overlapping.is_empty(), "overlapping tiles: {overlapping:?}");
+    for tile in shown["tiles"].as_array().unwrap() {
+        assert!(inside(tile, &shown["pane"]), "off screen: {tile}");
+    }
+    let zoom = shown["zoom"].as_f64().unwrap();
     assert!(
-        !html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""),
-        "no network at view time"
+        zoom >= 0.55,
+        "labels are hidden below zoom 0.55; fit at {zoom}"
+    );
+    let error_tiles: BTreeSet<String> = shown["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["cls"].as_str().unwrap().split(' ').any(|c| c == "s2"))
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(error_tiles, with_errors, "error models are marked");
+    // The list beside the drawing puts the models with errors first.
+    let listed: Vec<String> = serde_json::from_value(shown["listed"].clone()).unwrap();
+    let head: BTreeSet<String> = listed[..with_errors.len()].iter().cloned().collect();
+    assert_eq!(head, with_errors);
+
+    // Selecting an error model from the list: highlighted, in view, its findings shown, with
+    // the clause as a link, and the address names it.
+    browser.click("#list li[data-i]");
+    let picked = state(&browser);
+    let first = &listed[0];
+    assert_eq!(picked["selected"].as_str(), Some(first.as_str()));
+    assert_eq!(picked["title"].as_str(), Some(first.as_str()));
+    let details = picked["details"].as_str().unwrap();
+    assert!(
+        details.contains("error") && details.contains("license-drift") && details.contains("fix: "),
+        "{details}"
+    );
+    assert!(inside(&picked["selectedBox"], &picked["pane"]));
+    assert!(
+        picked["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h.as_str().unwrap_or_default().starts_with("https://")),
+        "clause link: {}",
+        picked["links"]
+    );
+    assert_eq!(
+        picked["hash"].as_str(),
+        Some(format!("#{}", first.replace('/', "%2F")).as_str())
     );
 
-    // The page's script runs, and a deep link selects a model and lists its findings.
-    let url = format!(
-        "file://{}#{}",
-        page.display(),
-        "acme-support%2Fhelpdesk-7b-GGUF"
-    );
-    let dom = headless(&browser, &dir.path().join("profile-dom"))
-        .args(["--dump-dom", &url])
-        .output()
-        .unwrap();
-    let dom_text = String::from_utf8_lossy(&dom.stdout);
-    let details = dom_text.split("id=\"details\"").nth(1).unwrap_or("");
+    // A deep link to another error model opens with it selected and in view.
+    let other = with_errors.iter().find(|id| *id != first).unwrap();
+    browser.goto(&file_url(&page, other));
+    let linked = state(&browser);
+    assert_eq!(linked["selected"].as_str(), Some(other.as_str()));
+    assert_eq!(linked["title"].as_str(), Some(other.as_str()));
     assert!(
-        details.contains("license-drift") && details.contains("§1.b.i"),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
+        linked["details"]
+            .as_str()
+            .unwrap()
+            .contains("license-drift")
     );
-    let console = String::from_utf8_lossy(&dom.stderr);
-    for bad in ["Uncaught", "Refused to", "SyntaxError", "TypeError"] {
-        assert!(!console.contains(bad), "console error `{bad}`:\n{console}");
+    assert!(inside(&linked["selectedBox"], &linked["pane"]));
+
+    // The screenshot for the README: the whole family, an error model selected.
+    let shot = repo_root().join("docs/family-report-llama2.png");
+    browser.screenshot(&shot);
+    assert!(std::fs::metadata(&shot).unwrap().len() > 50_000);
+    eprintln!("screenshot: {}", shot.display());
+
+    // The severity filter draws the models with errors and, faded, the ancestors that join them.
+    browser.click("#filter button[data-min=\"2\"]");
+    let errors_only = state(&browser);
+    let drawn = ids(&errors_only["tiles"]);
+    assert!(drawn.is_superset(&with_errors) && drawn.contains(root));
+    for tile in errors_only["tiles"].as_array().unwrap() {
+        let cls = tile["cls"].as_str().unwrap();
+        assert!(
+            cls.contains("s2") || cls.contains("context"),
+            "not an error model: {tile}"
+        );
+    }
+    assert!(errors_only["zoom"].as_f64().unwrap() > zoom);
+    browser.screenshot(&repo_root().join("docs/family-report-llama2-errors.png"));
+
+    // Search narrows the list; Enter selects the first match.
+    browser.click("#filter button[data-min=\"-1\"]");
+    browser.type_into("#search", "tsavage68");
+    let searched = state(&browser);
+    let hits: Vec<String> = serde_json::from_value(searched["listed"].clone()).unwrap();
+    let expected_hits = expected
+        .iter()
+        .filter(|id| id.contains("tsavage68"))
+        .count();
+    assert_eq!(hits.len(), expected_hits);
+    assert!(hits.iter().all(|id| id.contains("tsavage68")));
+    browser.type_into("#search", "\u{E007}");
+    assert_eq!(state(&browser)["selected"].as_str(), Some(hits[0].as_str()));
+
+    assert_no_console_errors(&browser);
+}
+
+#[test]
+fn the_example_mirror_report_loads_and_a_deep_link_shows_findings() {
+    let Some((chromium, driver)) = webdriver::programs() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    report(
+        &repo_root().join("examples/mirror"),
+        &["--all"],
+        "html",
+        &page,
+        &[],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    // One file, nothing fetched at view time.
+    for outside in ["src=\"http", "href=\"http", "@import", "url(http"] {
+        assert!(!html.contains(outside), "`{outside}` in the page");
     }
 
-    // A screenshot for people to look at.
-    let out_dir = repo_root().join("target/test-output");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let shot = out_dir.join("family-report.png");
-    let _ = std::fs::remove_file(&shot);
-    let screenshot = headless(&browser, &dir.path().join("profile-shot"))
-        .args([
-            "--window-size=1400,900",
-            &format!("--screenshot={}", shot.display()),
-            &url,
-        ])
-        .output()
-        .unwrap();
-    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    let browser = Browser::start(&chromium, &driver, 1400, 900);
+    let model = "acme-support/helpdesk-7b-GGUF";
+    browser.goto(&file_url(&page, model));
+    let shown = state(&browser);
+    assert_eq!(shown["selected"].as_str(), Some(model));
+    let details = shown["details"].as_str().unwrap();
     assert!(
-        size > 10_000,
-        "no screenshot ({size} bytes): {}",
-        String::from_utf8_lossy(&screenshot.stderr)
+        details.contains("license-drift") && details.contains("§1.b.i"),
+        "{details}"
     );
-    eprintln!("screenshot: {}", shot.display());
+    // The lineage cycle (loopy/model-a ⇄ model-b) and the merge are drawn, every model once.
+    let tiles = ids(&shown["tiles"]);
+    for id in [
+        "loopy/model-a",
+        "loopy/model-b",
+        "mergekit-fan/llama2-llama3-frankenmerge",
+    ] {
+        assert!(tiles.contains(id), "{id} not drawn");
+    }
+    assert_eq!(tiles.len(), shown["tiles"].as_array().unwrap().len());
+    assert!(overlaps(&shown["tiles"]).is_empty());
+    // Clicking a parent in the details selects it.
+    browser.click("#details a.model");
+    assert_eq!(
+        state(&browser)["selected"].as_str(),
+        Some("acme-support/llama2-7b-helpdesk")
+    );
+
+    // On the drawing: a click on a tile selects it; one on its toggle folds its descendants
+    // away, and a second brings them back.
+    let tile = |shown: &Value, id: &str| -> Value {
+        shown["tiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not drawn"))
+    };
+    let f = |v: &Value, k: &str| v[k].as_f64().unwrap();
+    let root = "meta-llama/Llama-2-7b-hf";
+    let shown = state(&browser);
+    let at = tile(&shown, root);
+    browser.click_at(f(&at, "x") + 10.0, f(&at, "y") + f(&at, "h") / 2.0);
+    assert_eq!(state(&browser)["selected"].as_str(), Some(root));
+    let zoom = f(&shown, "zoom");
+    let toggle = |at: &Value| {
+        browser.click_at(
+            f(at, "x") + f(at, "w") - 15.0 * zoom,
+            f(at, "y") + f(at, "h") / 2.0,
+        )
+    };
+    toggle(&at);
+    let folded = state(&browser);
+    let before = ids(&shown["tiles"]);
+    assert!(!ids(&folded["tiles"]).contains("acme-support/llama2-7b-helpdesk"));
+    assert!(ids(&folded["tiles"]).contains(root));
+    assert!(ids(&folded["tiles"]).len() < before.len());
+    toggle(&tile(&folded, root));
+    assert_eq!(ids(&state(&browser)["tiles"]), before);
+    assert_no_console_errors(&browser);
+}
+
+#[test]
+fn card_text_and_clause_urls_cannot_inject_markup_or_links() {
+    let Some((chromium, driver)) = webdriver::programs() else {
+        return;
+    };
+    // A rules folder whose llama2 clause URL carries markup (the rules linter already refuses
+    // any but http(s) URLs), and a card whose licence is markup.
+    let rules = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("rules"), rules.path());
+    let llama = rules.path().join("licenses/llama2.yml");
+    let text = std::fs::read_to_string(&llama).unwrap();
+    std::fs::write(
+        &llama,
+        text.replace(
+            "https://ai.meta.com/llama/license/",
+            "'https://example.org/x\"><img src=x onerror=alert(1)>'",
+        ),
+    )
+    .unwrap();
+    let hostile = "</script><img src=x onerror=alert(2)>&lt;b&gt;";
+    let fixture = Fixture::new();
+    fixture
+        .add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"))
+        .add(model(
+            "evil/child",
+            &format!("license: '{hostile}'\nbase_model: meta-llama/Llama-2-7b-hf\n"),
+        ))
+        .add(model(
+            "plain/child",
+            "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    report(
+        fixture.path(),
+        &["meta-llama/Llama-2-7b-hf"],
+        "html",
+        &page,
+        &["--rules", rules.path().to_str().unwrap()],
+    );
+
+    let browser = Browser::start(&chromium, &driver, 1200, 800);
+    browser.goto(&file_url(&page, "evil/child"));
+    let shown = state(&browser);
+    let details = shown["details"].as_str().unwrap();
+    assert!(
+        details.contains("</script><img"),
+        "shown as text: {details}"
+    );
+    browser.goto(&file_url(&page, "plain/child"));
+    let shown = state(&browser);
+    let details = shown["details"].as_str().unwrap();
+    assert!(details.contains("x\"><img src=x"), "{details}");
+    // The link goes where the clause says, quotes and all, and opens nothing in the page.
+    let links: Vec<String> = serde_json::from_value(shown["links"].clone()).unwrap();
+    assert!(
+        links.contains(&"https://example.org/x%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E".into()),
+        "{links:?}"
+    );
+    let injected = browser.eval(
+        "return document.querySelectorAll('img, iframe, object, embed').length",
+        json!([]),
+    );
+    assert_eq!(injected, json!(0));
+    assert_no_console_errors(&browser);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

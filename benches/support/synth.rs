@@ -68,8 +68,17 @@ fn pick<'a>(rng: &mut fastrand::Rng, table: &'a [(&'a str, u32)]) -> &'a str {
 
 /// Writes `n` models to `out`, the same for the same seed.
 pub fn write_synthetic(out: &mut dyn Write, n: usize, seed: u64) -> std::io::Result<()> {
+    write_with_roots(out, n, (n / 100).max(1), seed)
+}
+
+/// Writes `n` models in `roots` families (`org0/model-0` is the first root).
+pub fn write_with_roots(
+    out: &mut dyn Write,
+    n: usize,
+    roots: usize,
+    seed: u64,
+) -> std::io::Result<()> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let roots = (n / 100).max(1);
     // (id, licence, depth) of every model written so far.
     let mut models: Vec<(String, String, u8)> = Vec::with_capacity(n);
     for i in 0..n {

@@ -20,7 +20,7 @@ pub use digest::{Digest, render_digest};
 pub use discussion::{discussion_of, errors_by_model, render_discussion};
 pub use dot::render_dot;
 pub use github::render_github;
-pub use html::{render_html, render_svg};
+pub use html::render_html;
 pub use human::render_human;
 pub use markdown::render_markdown;
 pub use place::{Artifact, Places};
