@@ -438,3 +438,43 @@ fn a_spelling_the_hub_does_not_know_is_read_and_reported() {
         }]
     );
 }
+
+#[test]
+fn the_hubs_largest_custom_licences_are_judged_from_their_texts() {
+    let flux = "license: other\nlicense_name: flux-1-dev-non-commercial-license\n";
+    // FLUX.1 [dev]: a non-transferable, non-sublicensable, non-commercial grant (§2.a, §2.b).
+    match verdict(&lic("apache-2.0"), flux) {
+        Verdict::Violated(r) => {
+            let section = r.clause.unwrap().section;
+            assert!(
+                section.contains("§2.a") && section.contains("§3.c(ii)"),
+                "{section}"
+            );
+        }
+        v => panic!("{v:?}"),
+    }
+    assert_eq!(verdict(flux, flux), Verdict::Satisfied);
+    // A non-commercial licence of another licensor keeps the NC term but not the agreement.
+    assert!(matches!(
+        verdict(&lic("cc-by-nc-4.0"), flux),
+        Verdict::Violated(_)
+    ));
+    // Qwen §3.d lets derivatives take other terms; Qwen Research's NC terms still bind recipients.
+    let qwen = "license: other\nlicense_name: qwen\n";
+    assert_eq!(verdict(&lic("apache-2.0"), qwen), Verdict::Satisfied);
+    assert!(matches!(
+        verdict(
+            &lic("apache-2.0"),
+            "license: other\nlicense_name: qwen-research\n"
+        ),
+        Verdict::Misstated(_, Misstatement::TermsStillBind)
+    ));
+    // Hunyuan's use restrictions travel into any downstream agreement.
+    assert!(matches!(
+        verdict(
+            &lic("mit"),
+            "license: other\nlicense_name: tencent-hunyuan-community\n"
+        ),
+        Verdict::Violated(_)
+    ));
+}

@@ -432,3 +432,149 @@ fn with_files<'a>(id: &'a str, fm: &'a str, files: &'a [&'a str]) -> common::Mod
         tags: &[],
     }
 }
+
+#[test]
+fn accusations_rest_on_what_the_repo_ships() {
+    let f = Fixture::new();
+    llama2_root(&f);
+    let drift = "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n";
+    // Each kind of derived material: the accusation stands, and the relation follows the files.
+    f.add(with_files(
+        "e/weights",
+        drift,
+        &["model-00001-of-00002.safetensors"],
+    ));
+    f.add(with_files(
+        "e/peft",
+        drift,
+        &["adapter_config.json", "adapter_model.safetensors"],
+    ));
+    f.add(with_files(
+        "e/diffusers-lora",
+        drift,
+        &["pytorch_lora_weights.safetensors"],
+    ));
+    f.add(with_files("e/gguf", drift, &["model.Q4_K_M.gguf"]));
+    // Nothing derived: a README, a config and a FAISS index; a tokenizer alone.
+    f.add_bare("e/readme-only", drift, &[]);
+    f.add_bare(
+        "e/rag-index",
+        drift,
+        &["index.faiss", "index.pkl", "app.py"],
+    );
+    f.add_bare(
+        "e/tokenizer",
+        drift,
+        &["tokenizer.json", "tokenizer_config.json"],
+    );
+    // A file list that is not known (a mirror's info without siblings).
+    f.add(model("e/unlisted", drift));
+    let info = f.path().join("e/unlisted/info.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info).unwrap()).unwrap();
+    json.as_object_mut().unwrap().remove("siblings");
+    std::fs::write(&info, json.to_string()).unwrap();
+    std::fs::remove_file(f.path().join("e/unlisted/model.safetensors")).unwrap();
+    let run = audit_focused(&f);
+    for shipped in ["e/weights", "e/peft", "e/diffusers-lora", "e/gguf"] {
+        assert_eq!(
+            run.finding(shipped, "license-drift")["severity"],
+            "error",
+            "{shipped}"
+        );
+    }
+    for nothing in ["e/readme-only", "e/rag-index", "e/tokenizer"] {
+        assert_eq!(
+            run.rules_of(nothing),
+            vec!["no-derived-material"],
+            "{nothing}"
+        );
+        let note = run.finding(nothing, "no-derived-material");
+        assert_eq!(note["severity"], "note");
+        assert!(
+            note["message"].as_str().unwrap().contains("license-drift"),
+            "the note says what it set aside: {note}"
+        );
+        assert!(note["fix"].as_str().unwrap().contains("llama2"), "{note}");
+    }
+    let unlisted = run.finding("e/unlisted", "license-drift");
+    assert_eq!(unlisted["severity"], "warning", "{unlisted}");
+    assert!(
+        unlisted["message"]
+            .as_str()
+            .unwrap()
+            .contains("file list is unknown")
+    );
+    let report = run.json();
+    let relation = |id: &str| {
+        report["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap()["parents"][0]["relation"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(relation("e/diffusers-lora"), "adapter");
+    assert_eq!(relation("e/peft"), "adapter");
+    assert_eq!(relation("e/gguf"), "quantized");
+    assert_eq!(relation("e/weights"), "finetune");
+}
+
+#[test]
+fn a_llama_31_fine_tune_tagged_32_is_a_labelling_slip() {
+    let f = Fixture::new();
+    f.add(model("meta-llama/Llama-3.1-8B", "license: llama3.1\n"));
+    f.add(model(
+        "a/Llama-3.1-8B-support",
+        "license: llama3.2\nbase_model: meta-llama/Llama-3.1-8B\n",
+    ));
+    let run = audit_focused(&f);
+    assert_eq!(
+        run.rules_of("a/Llama-3.1-8B-support"),
+        vec!["agreement-version-mismatch"]
+    );
+    let slip = run.finding("a/Llama-3.1-8B-support", "agreement-version-mismatch");
+    assert_eq!(slip["severity"], "warning");
+    assert!(
+        slip["fix"].as_str().unwrap().contains("license: llama3.1"),
+        "{slip}"
+    );
+}
+
+#[test]
+fn a_quantized_reupload_keeping_the_licensors_name_is_a_warning() {
+    let f = Fixture::new();
+    f.add(model(
+        "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        "license: llama3.1\n",
+    ));
+    let child = "license: llama3.1\nbase_model: meta-llama/Meta-Llama-3.1-8B-Instruct\nbase_model_relation: quantized\n";
+    f.add(with_files(
+        "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+        child,
+        &["x.Q4_K_M.gguf"],
+    ));
+    f.add(with_files(
+        "acme/Support-8B-GGUF",
+        child,
+        &["x.Q4_K_M.gguf"],
+    ));
+    let run = audit_focused(&f);
+    let reupload = run.finding(
+        "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+        "naming-obligation",
+    );
+    assert_eq!(reupload["severity"], "warning", "{reupload}");
+    let renamed = run.finding("acme/Support-8B-GGUF", "naming-obligation");
+    assert_eq!(renamed["severity"], "error", "{renamed}");
+    assert!(
+        renamed["fix"]
+            .as_str()
+            .unwrap()
+            .contains("Llama-Support-8B-GGUF"),
+        "{renamed}"
+    );
+}
