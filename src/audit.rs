@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::findings::{Finding, Findings, Rule, RuleDocs, Sink, report_order};
 use crate::license::{Catalogue, Terms};
 use crate::lineage::{Lineage, LineageBuilder, NodeState, card_shingles};
+use crate::progress::Progress;
 use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
 use crate::source::Source;
 use petgraph::graph::NodeIndex;
@@ -28,15 +29,6 @@ pub enum Target {
     Family(Vec<String>),
     /// Every model the source holds.
     All,
-}
-
-/// Told how a long run is going. The library reports; the caller decides whether and how to
-/// show it (the binary draws a progress bar on a terminal).
-pub trait Progress: Sync {
-    /// A new stage begins, with its size when known.
-    fn stage(&self, name: &str, total: Option<u64>);
-    /// `n` more units of the current stage are done.
-    fn advance(&self, n: u64);
 }
 
 /// Everything a run needs besides the target.

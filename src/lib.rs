@@ -17,6 +17,7 @@ pub mod findings;
 pub mod license;
 pub mod lineage;
 pub mod notify;
+pub mod progress;
 pub mod report;
 pub mod similarity;
 pub mod source;

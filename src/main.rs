@@ -173,7 +173,7 @@ impl Opened {
         progress: Option<&'a Bar>,
     ) -> Auditor<'a> {
         Auditor {
-            progress: progress.map(|b| b as &dyn pedigree::audit::Progress),
+            progress: progress.map(|b| b as &dyn pedigree::progress::Progress),
             source: self.source.as_ref(),
             catalogue: &self.catalogue,
             docs: &self.docs,

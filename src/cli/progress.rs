@@ -2,7 +2,7 @@
 //! `--quiet`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pedigree::audit::Progress;
+use pedigree::progress::Progress;
 use std::io::IsTerminal;
 
 pub(crate) struct Bar(ProgressBar);

@@ -213,7 +213,7 @@ pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// Builds a [`Lineage`] from a source.
 pub struct LineageBuilder<'a> {
-    progress: Option<&'a dyn crate::audit::Progress>,
+    progress: Option<&'a dyn crate::progress::Progress>,
     source: &'a dyn Source,
     catalogue: &'a Catalogue,
     max_depth: usize,
@@ -241,7 +241,7 @@ impl<'a> LineageBuilder<'a> {
     }
 
     /// Reports models read to `progress`.
-    pub fn with_progress(mut self, progress: Option<&'a dyn crate::audit::Progress>) -> Self {
+    pub fn with_progress(mut self, progress: Option<&'a dyn crate::progress::Progress>) -> Self {
         self.progress = progress;
         self
     }
