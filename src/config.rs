@@ -25,17 +25,42 @@ struct RawConfig {
     email: Option<EmailConfig>,
 }
 
-/// Where the email digest goes. The password is never in a file: `SMTP_PASSWORD` only.
+/// Where the email digest goes, as the file says it. The password is never in a file:
+/// `SMTP_PASSWORD` only. `notify::email` builds the SMTP settings from it and the environment.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmailConfig {
     pub host: Option<String>,
     pub port: Option<u16>,
-    pub security: Option<crate::notify::email::Security>,
+    pub security: Option<Security>,
     pub from: Option<String>,
     #[serde(default)]
     pub to: Vec<String>,
     pub username: Option<String>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain SMTP: only for a relay on the same machine or network.
+    None,
+    /// Upgrade a plain connection with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl std::str::FromStr for Security {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Security, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "none" => Ok(Security::None),
+            "starttls" => Ok(Security::Starttls),
+            "tls" => Ok(Security::Tls),
+            other => Err(format!("`{other}` is not one of none, starttls, tls")),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -263,55 +288,6 @@ impl Config {
             policy,
             waivers,
             severity,
-        })
-    }
-}
-
-impl EmailConfig {
-    /// The SMTP settings: this config, overridden by `SMTP_HOST`, `SMTP_PORT`, `SMTP_SECURITY`,
-    /// `SMTP_FROM`, `SMTP_TO` (comma-separated), `SMTP_USERNAME`; the password from
-    /// `SMTP_PASSWORD`.
-    pub fn settings(&self) -> std::result::Result<crate::notify::email::SmtpSettings, String> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let host = env("SMTP_HOST")
-            .or_else(|| self.host.clone())
-            .ok_or("no SMTP server: set email.host or SMTP_HOST")?;
-        let security = match env("SMTP_SECURITY") {
-            Some(s) => s.parse()?,
-            None => self
-                .security
-                .unwrap_or(crate::notify::email::Security::Starttls),
-        };
-        let default_port = match security {
-            crate::notify::email::Security::Tls => 465,
-            crate::notify::email::Security::Starttls => 587,
-            crate::notify::email::Security::None => 25,
-        };
-        let port = match env("SMTP_PORT") {
-            Some(p) => p
-                .parse()
-                .map_err(|_| format!("SMTP_PORT `{p}` is not a port"))?,
-            None => self.port.unwrap_or(default_port),
-        };
-        let from = env("SMTP_FROM")
-            .or_else(|| self.from.clone())
-            .ok_or("no sender: set email.from or SMTP_FROM")?;
-        let to = match env("SMTP_TO") {
-            Some(list) => list
-                .split(',')
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty())
-                .collect(),
-            None => self.to.clone(),
-        };
-        Ok(crate::notify::email::SmtpSettings {
-            host,
-            port,
-            security,
-            from,
-            to,
-            username: env("SMTP_USERNAME").or_else(|| self.username.clone()),
-            password: env("SMTP_PASSWORD").and_then(crate::notify::email::Password::new),
         })
     }
 }

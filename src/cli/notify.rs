@@ -7,7 +7,7 @@ use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::findings::baseline::Baseline;
 use pedigree::notify::Posted;
-use pedigree::notify::email::send_digest;
+use pedigree::notify::email::{SmtpSettings, send_digest};
 use pedigree::notify::github::{GithubNotifier, pull_request_from_env, run_url_from_env};
 use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
 use pedigree::report::{
@@ -177,10 +177,8 @@ pub(crate) fn notify_email(
         eprintln!("pedigree: nothing new or resolved since the baseline; no email sent");
         return Ok(());
     }
-    let settings = config
-        .email
-        .settings()
-        .map_err(|e| anyhow::anyhow!("--notify email: {e}"))?;
+    let settings =
+        SmtpSettings::resolve(&config.email).map_err(|e| anyhow::anyhow!("--notify email: {e}"))?;
     send_digest(&settings, &render_digest(report, &changes))?;
     eprintln!(
         "pedigree: email digest sent to {} recipient(s)",

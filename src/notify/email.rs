@@ -1,35 +1,12 @@
 //! The email digest over SMTP (lettre): one multipart message (plain text and HTML) per run.
 
+use crate::config::{EmailConfig, Security};
 use crate::report::Digest;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use std::fmt;
 use std::time::Duration;
-
-/// How the SMTP connection is protected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Security {
-    /// Plain SMTP: only for a relay on the same machine or network.
-    None,
-    /// Upgrade a plain connection with STARTTLS (port 587).
-    Starttls,
-    /// TLS from the first byte (port 465).
-    Tls,
-}
-
-impl std::str::FromStr for Security {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Security, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "none" => Ok(Security::None),
-            "starttls" => Ok(Security::Starttls),
-            "tls" => Ok(Security::Tls),
-            other => Err(format!("`{other}` is not one of none, starttls, tls")),
-        }
-    }
-}
 
 /// An SMTP password: never shown.
 #[derive(Clone)]
@@ -56,6 +33,53 @@ pub struct SmtpSettings {
     pub to: Vec<String>,
     pub username: Option<String>,
     pub password: Option<Password>,
+}
+
+impl SmtpSettings {
+    /// The settings of a run: the config's `email:`, overridden by `SMTP_HOST`, `SMTP_PORT`,
+    /// `SMTP_SECURITY`, `SMTP_FROM`, `SMTP_TO` (comma-separated), `SMTP_USERNAME`; the password
+    /// from `SMTP_PASSWORD` only.
+    pub fn resolve(config: &EmailConfig) -> Result<SmtpSettings, String> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let host = env("SMTP_HOST")
+            .or_else(|| config.host.clone())
+            .ok_or("no SMTP server: set email.host or SMTP_HOST")?;
+        let security = match env("SMTP_SECURITY") {
+            Some(s) => s.parse()?,
+            None => config.security.unwrap_or(Security::Starttls),
+        };
+        let default_port = match security {
+            Security::Tls => 465,
+            Security::Starttls => 587,
+            Security::None => 25,
+        };
+        let port = match env("SMTP_PORT") {
+            Some(p) => p
+                .parse()
+                .map_err(|_| format!("SMTP_PORT `{p}` is not a port"))?,
+            None => config.port.unwrap_or(default_port),
+        };
+        let from = env("SMTP_FROM")
+            .or_else(|| config.from.clone())
+            .ok_or("no sender: set email.from or SMTP_FROM")?;
+        let to = match env("SMTP_TO") {
+            Some(list) => list
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            None => config.to.clone(),
+        };
+        Ok(SmtpSettings {
+            host,
+            port,
+            security,
+            from,
+            to,
+            username: env("SMTP_USERNAME").or_else(|| config.username.clone()),
+            password: env("SMTP_PASSWORD").and_then(Password::new),
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
