@@ -147,7 +147,7 @@ impl Auditor<'_> {
             max_depth: self.max_depth,
             shingles: None,
         };
-        let mut sink = Sink::new(self.docs, self.config, self.today);
+        let mut sink = Sink::new(self.docs, &self.config.overrides, self.today);
         // A model the run was asked to audit and could not read is said, not dropped.
         for (id, reason) in unreadable {
             let message = format!("the model could not be read, so it was not audited: {reason}");

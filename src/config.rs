@@ -5,7 +5,7 @@
 
 use crate::checks::LicensePolicy;
 use crate::error::{Error, Result};
-use crate::findings::{Rule, Severity};
+use crate::findings::{Overrides, Rule, Severity, Waiver};
 use crate::license::Catalogue;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -83,32 +83,14 @@ struct RawWaiver {
     expires: Option<String>,
 }
 
-/// A waiver: silence `rule` for models matching `model` (`*` matches any run of characters).
-#[derive(Clone, Debug)]
-pub struct Waiver {
-    pub model: String,
-    pub rule: Rule,
-    pub reason: String,
-    pub expires: Option<jiff::civil::Date>,
-    /// The line of the waiver's `model:` key, for findings about the waiver itself.
-    pub line: Option<usize>,
-}
-
-impl Waiver {
-    pub fn matches(&self, model: &str, rule: Rule) -> bool {
-        rule == self.rule && wildmatch::WildMatch::new(&self.model).matches(model)
-    }
-}
-
 /// A validated configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Where it was read from; `None` for the built-in defaults.
     pub path: Option<PathBuf>,
     pub policy: LicensePolicy,
-    pub waivers: Vec<Waiver>,
-    /// Per-rule severity; `None` turns the rule off.
-    pub severity: BTreeMap<Rule, Option<Severity>>,
+    /// Severity overrides and waivers, for the findings sink.
+    pub overrides: Overrides,
     /// The lowest SPDX text-detection score that identifies a licence file.
     pub confidence_threshold: f32,
     /// The email digest's recipients and server, if configured.
@@ -123,8 +105,7 @@ impl Default for Config {
         Config {
             path: None,
             policy: LicensePolicy::default(),
-            waivers: Vec::new(),
-            severity: BTreeMap::new(),
+            overrides: Overrides::default(),
             confidence_threshold: DEFAULT_CONFIDENCE_THRESHOLD,
             email: EmailConfig::default(),
         }
@@ -286,8 +267,11 @@ impl Config {
             confidence_threshold,
             path: Some(path.to_path_buf()),
             policy,
-            waivers,
-            severity,
+            overrides: Overrides {
+                severity,
+                waivers,
+                file: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+            },
         })
     }
 }

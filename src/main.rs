@@ -270,7 +270,11 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
 
 fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     let mut opened = open(request, &opts.source)?;
-    pedigree::findings::apply_selection(&mut opened.config.severity, &opts.select, &opts.ignore)?;
+    pedigree::findings::apply_selection(
+        &mut opened.config.overrides.severity,
+        &opts.select,
+        &opts.ignore,
+    )?;
     if opts.statistics && !matches!(opts.format, Format::Human | Format::Json) {
         anyhow::bail!("--statistics prints --format human or json");
     }

@@ -2,12 +2,14 @@
 
 pub mod baseline;
 mod docs;
+mod overrides;
 mod select;
 mod sink;
 mod store;
 
 pub(crate) use docs::BUILTIN_FINDINGS;
 pub use docs::{BUILTIN_FINDINGS as BUILTIN_FINDINGS_FOR_TESTS, RuleDoc, RuleDocs};
+pub use overrides::{Overrides, Waiver};
 pub use select::apply_selection;
 pub use sink::{Sink, SinkSummary};
 pub use store::{Findings, Iter as FindingsIter, report_order};

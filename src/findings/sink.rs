@@ -1,8 +1,7 @@
 //! Where checks send findings. The sink, not the checks, decides severity (the rule's default or
-//! the config's override) and applies waivers, as cargo-deny's diagnostic sink does.
+//! the project's override) and applies waivers, as cargo-deny's diagnostic sink does.
 
-use super::{Finding, Rule, RuleDocs, Severity};
-use crate::config::Config;
+use super::{Finding, Overrides, Rule, RuleDocs, Severity};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SinkSummary {
@@ -12,7 +11,7 @@ pub struct SinkSummary {
 
 pub struct Sink<'a> {
     docs: &'a RuleDocs,
-    config: &'a Config,
+    overrides: &'a Overrides,
     today: jiff::civil::Date,
     findings: Vec<Finding>,
     waived: usize,
@@ -21,11 +20,11 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(docs: &'a RuleDocs, config: &'a Config, today: jiff::civil::Date) -> Sink<'a> {
-        let expired_hit = vec![false; config.waivers.len()];
+    pub fn new(docs: &'a RuleDocs, overrides: &'a Overrides, today: jiff::civil::Date) -> Sink<'a> {
+        let expired_hit = vec![false; overrides.waivers.len()];
         Sink {
             docs,
-            config,
+            overrides,
             today,
             findings: Vec::new(),
             waived: 0,
@@ -35,14 +34,14 @@ impl<'a> Sink<'a> {
 
     /// The severity a rule reports at, or `None` when the config turned it off.
     fn severity(&self, rule: Rule) -> Option<Severity> {
-        match self.config.severity.get(&rule) {
+        match self.overrides.severity.get(&rule) {
             Some(level) => *level,
             None => Some(self.docs.get(rule).severity),
         }
     }
 
     pub fn push(&mut self, mut finding: Finding) {
-        let severity = match self.config.severity.get(&finding.rule) {
+        let severity = match self.overrides.severity.get(&finding.rule) {
             Some(level) => *level,
             // The check's cap lowers the rule's default, never the config's choice.
             None => {
@@ -55,12 +54,12 @@ impl<'a> Sink<'a> {
         };
         finding.severity = severity;
         let waiver = self
-            .config
+            .overrides
             .waivers
             .iter()
             .position(|w| w.matches(&finding.model, finding.rule));
         if let Some(index) = waiver {
-            match self.config.waivers[index].expires {
+            match self.overrides.waivers[index].expires {
                 Some(date) if date < self.today => self.expired_hit[index] = true,
                 _ => {
                     self.waived += 1;
@@ -84,13 +83,8 @@ impl<'a> Sink<'a> {
 
     /// The findings to report, with one `waiver-expired` per expired waiver that still matters.
     pub fn finish(mut self) -> (Vec<Finding>, SinkSummary) {
-        let file = self
-            .config
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().into_owned());
-        for (index, waiver) in self.config.waivers.iter().enumerate() {
+        let file = self.overrides.file.as_deref();
+        for (index, waiver) in self.overrides.waivers.iter().enumerate() {
             let (true, Some(date)) = (self.expired_hit[index], waiver.expires) else {
                 continue;
             };
@@ -103,7 +97,7 @@ impl<'a> Sink<'a> {
             );
             let key = format!("{} {}", waiver.rule, waiver.model);
             let mut finding = Finding::new(Rule::WaiverExpired, &waiver.model, &key, message)
-                .at(file.as_deref(), waiver.line);
+                .at(file, waiver.line);
             finding.severity = severity;
             self.findings.push(finding);
         }
