@@ -19,7 +19,7 @@ use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
-use pedigree::report::{Places, render_markdown, render_stats_csv, render_stats_human};
+use pedigree::report::{Places, render_markdown};
 use pedigree::source::{LocalRepo, Mirror, Snapshot, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -258,12 +258,12 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
     let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
     let mut out = std::io::stdout().lock();
     match format {
-        StatsFormat::Human => render_stats_human(&stats, &mut out)?,
+        StatsFormat::Human => pedigree::stats::render_human(&stats, &mut out)?,
         StatsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &stats)?;
             writeln!(out)?;
         }
-        StatsFormat::Csv => render_stats_csv(&stats, &mut out)?,
+        StatsFormat::Csv => pedigree::stats::render_csv(&stats, &mut out)?,
     }
     Ok(EXIT_CLEAN)
 }

@@ -13,7 +13,6 @@ pub mod mermaid;
 mod place;
 mod sarif;
 mod statistics;
-mod stats;
 
 pub use comment::{PostLimits, render_post};
 pub use digest::{Digest, render_digest};
@@ -26,7 +25,6 @@ pub use markdown::render_markdown;
 pub use place::{Artifact, Places};
 pub use sarif::render_sarif;
 pub use statistics::{RuleCount, render_statistics_human, render_statistics_json, rule_counts};
-pub use stats::{render_stats_csv, render_stats_human};
 
 use crate::card::OneOrMany;
 use crate::findings::{Findings, Severity};

@@ -3,6 +3,10 @@
 //! are against siblings, and how card length changes with depth. The trait-drift questions of
 //! Laufer et al. (2025), answered for the families at hand.
 
+mod render;
+
+pub use render::{render_csv, render_human};
+
 use crate::checks::{Judging, STRIKING_SIMILARITY, Verdict, judge};
 use crate::license::{Catalogue, Terms};
 use crate::lineage::Lineage;

@@ -1,6 +1,7 @@
-//! Renderers for `pedigree stats`: a human table (Markdown, so it can go in a README as is) and CSV.
+//! How `pedigree stats` shows its figures: a human table (Markdown, so it can go in a README as
+//! is) and CSV.
 
-use crate::stats::{FamilyStats, Stats};
+use super::{Distribution, FamilyStats, Stats};
 use std::io::{self, Write};
 
 fn pct(part: usize, whole: usize) -> String {
@@ -11,7 +12,7 @@ fn pct(part: usize, whole: usize) -> String {
     }
 }
 
-fn sim(d: &crate::stats::Distribution) -> String {
+fn sim(d: &Distribution) -> String {
     if d.pairs == 0 {
         "–".into()
     } else {
@@ -28,7 +29,7 @@ fn lengths(f: &FamilyStats) -> String {
     words.join(" → ")
 }
 
-pub fn render_stats_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+pub fn render_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "| family root | root licence | models | edges | licence changed | licence broken | parent–child similarity (median) | sibling similarity (median) | card words by depth 0 → 1 → 2 |"
@@ -116,7 +117,7 @@ pub fn render_stats_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> 
     Ok(())
 }
 
-pub fn render_stats_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
+pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "root,root_license,models,edges,license_changed,license_violating,parent_child_median,parent_child_mean,parent_child_striking,sibling_median,sibling_mean,words_depth0,words_depth1,words_depth2"
