@@ -3,7 +3,8 @@
 //! post says the counts, then the findings errors first, as many as fit, and links the full
 //! report (the workflow run, whose job summary and artifacts hold it).
 
-use super::markdown::{FINDINGS_TABLE, cell, finding_row, footer, headline};
+use super::escape::markdown;
+use super::markdown::{FINDINGS_TABLE, finding_row, footer, headline};
 use super::{Report, mermaid, plural};
 use crate::findings::{Rule, Severity};
 use std::collections::BTreeMap;
@@ -70,7 +71,7 @@ pub fn render_post(report: &Report, limits: &PostLimits) -> String {
             plural(total, "finding")
         ));
         match &limits.full_report {
-            Some(url) => out.push_str(&format!(" The full report: {}\n", cell(url))),
+            Some(url) => out.push_str(&format!(" The full report: {}\n", markdown::link(url, url))),
             None => out.push_str(" Run pedigree with `--format markdown` for the full report.\n"),
         }
     }

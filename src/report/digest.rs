@@ -1,7 +1,10 @@
 //! The email digest of a scheduled audit: what is new, resolved and still open since the last
-//! run, grouped by family and severity, as plain text and as HTML.
+//! run, grouped by family and severity, as plain text and as HTML. Card text goes through the
+//! email escapers. Lines end in CRLF, as mail wants them: given LF, lettre would insert each CR
+//! by shifting the rest of the text, which is quadratic in the digest's size.
 
 use super::Report;
+use super::escape::email;
 use crate::findings::Severity;
 use crate::findings::baseline::{Changes, Known};
 use std::collections::BTreeMap;
@@ -14,31 +17,19 @@ pub struct Digest {
 }
 
 /// The family a model belongs to: its topmost ancestor in the report (first parents first).
+/// Entries are looked up by id (sorted), so a large family costs no more than a walk per model.
 fn family_of<'a>(report: &'a Report, model: &'a str) -> &'a str {
     let mut current = model;
     for _ in 0..report.models.len() {
         let parent = report
-            .models
-            .iter()
-            .find(|m| m.id == current)
-            .and_then(|m| {
-                m.parents
-                    .iter()
-                    .find(|p| report.models.iter().any(|o| o.id == p.id))
-            });
+            .model(current)
+            .and_then(|m| m.parents.iter().find(|p| report.model(&p.id).is_some()));
         match parent {
             Some(p) if p.id != current => current = &p.id,
             _ => break,
         }
     }
     current
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// family → severity (worst first) → findings.
@@ -71,57 +62,59 @@ pub fn render_digest(report: &Report, changes: &Changes) -> Digest {
         ("Still open", &changes.still_open),
     ];
     let mut text = format!(
-        "{subject}\n{}\n\nAudited {}.\n",
+        "{subject}\r\n{}\r\n\r\nAudited {}.\r\n",
         "=".repeat(subject.len()),
         report.summary.line()
     );
     let mut html = format!(
-        "<html><body style=\"font-family: sans-serif\"><h2>{}</h2><p>Audited {}.</p>",
-        escape_html(&subject),
-        escape_html(&report.summary.line())
+        "<html><body style=\"font-family: sans-serif\"><h2>{subject}</h2><p>Audited {}.</p>\r\n",
+        report.summary.line()
     );
     for (title, list) in sections {
         let _ = write!(
             text,
-            "\n{title} ({})\n{}\n",
+            "\r\n{title} ({})\r\n{}\r\n",
             list.len(),
             "-".repeat(title.len() + 4)
         );
-        let _ = write!(html, "<h3>{title} ({})</h3>", list.len());
+        let _ = write!(html, "<h3>{title} ({})</h3>\r\n", list.len());
         if list.is_empty() {
-            text.push_str("  none\n");
-            html.push_str("<p>none</p>");
+            text.push_str("  none\r\n");
+            html.push_str("<p>none</p>\r\n");
             continue;
         }
         for (family, by_severity) in grouped(report, list) {
-            let _ = writeln!(text, "\n  family {family}");
+            let _ = write!(text, "\r\n  family {}\r\n", email::text(family));
             let _ = write!(
                 html,
-                "<h4>family <code>{}</code></h4><ul>",
-                escape_html(family)
+                "<h4>family <code>{}</code></h4><ul>\r\n",
+                email::html(family)
             );
             for (severity, items) in by_severity {
                 for k in items {
-                    let _ = writeln!(
+                    let _ = write!(
                         text,
-                        "    {} [{}] {}: {}",
-                        severity.0, k.rule, k.model, k.message
+                        "    {} [{}] {}: {}\r\n",
+                        severity.0,
+                        email::text(&k.rule),
+                        email::text(&k.model),
+                        email::text(&k.message)
                     );
                     let _ = write!(
                         html,
-                        "<li><b>{}</b> <code>{}</code> <code>{}</code>: {}</li>",
+                        "<li><b>{}</b> <code>{}</code> <code>{}</code>: {}</li>\r\n",
                         severity.0,
-                        escape_html(&k.rule),
-                        escape_html(&k.model),
-                        escape_html(&k.message)
+                        email::html(&k.rule),
+                        email::html(&k.model),
+                        email::html(&k.message)
                     );
                 }
             }
-            html.push_str("</ul>");
+            html.push_str("</ul>\r\n");
         }
     }
-    text.push_str("\n`pedigree explain <rule>` explains each rule.\n");
-    html.push_str("<p><small><code>pedigree explain &lt;rule&gt;</code> explains each rule.</small></p></body></html>");
+    text.push_str("\r\n`pedigree explain <rule>` explains each rule.\r\n");
+    html.push_str("<p><small><code>pedigree explain &lt;rule&gt;</code> explains each rule.</small></p></body></html>\r\n");
     Digest {
         subject,
         text,

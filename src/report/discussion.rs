@@ -1,8 +1,10 @@
 //! The text of a Hub discussion about one model: its error findings, the clause each rests on,
 //! and how to fix it. Written for the model's author, who did not ask for it: plain, specific,
-//! and open to being wrong.
+//! and open to being wrong. Card text goes through the Markdown escaper: a card cannot put an
+//! image, a link or a mention into what Pedigree posts.
 
 use super::Report;
+use super::escape::markdown;
 use crate::findings::{Finding, RuleDocs, Severity};
 use std::collections::BTreeMap;
 
@@ -47,20 +49,27 @@ pub fn discussion_of(docs: &RuleDocs, errors: &[Finding]) -> Option<(String, Str
     );
     for f in errors {
         let doc = docs.get(f.rule);
-        body.push_str(&format!("### `{}`\n\n{}\n\n", f.rule, f.message));
+        body.push_str(&format!(
+            "### `{}`\n\n{}\n\n",
+            f.rule,
+            markdown::message(&f.message, false)
+        ));
         if !f.ancestors.is_empty() {
             body.push_str(&format!(
-                "Lineage: `{}` ← {}\n\n",
-                f.model,
+                "Lineage: {} ← {}\n\n",
+                markdown::code(&f.model),
                 f.ancestors
                     .iter()
-                    .map(|a| format!("`{a}`"))
+                    .map(|a| markdown::code(a))
                     .collect::<Vec<_>>()
                     .join(" ← ")
             ));
         }
         if let Some(c) = &f.clause {
-            body.push_str(&format!("Clause: [{}]({})\n\n", c.section, c.url));
+            body.push_str(&format!(
+                "Clause: {}\n\n",
+                markdown::link(&c.section, &c.url)
+            ));
         }
         // The finding's own fix names the licence at stake; the rule's general advice is the
         // fallback.
@@ -71,7 +80,7 @@ pub fn discussion_of(docs: &RuleDocs, errors: &[Finding]) -> Option<(String, Str
         if let Some(fix) = fix {
             body.push_str(&format!(
                 "**How to fix:** {}\n\n",
-                fix.split_whitespace().collect::<Vec<_>>().join(" ")
+                markdown::message(&fix.split_whitespace().collect::<Vec<_>>().join(" "), false)
             ));
         }
     }

@@ -2,19 +2,8 @@
 //! which a licence was broken drawn red.
 
 use super::Report;
+use super::escape::dot::string as escape;
 use std::io::{self, Write};
-
-/// Text for inside a DOT string: quotes, backslashes and line breaks from card data escaped.
-fn escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            '\n' | '\r' => vec![' '],
-            c => vec![c],
-        })
-        .collect()
-}
 
 fn quoted(text: &str) -> String {
     format!("\"{}\"", escape(text))

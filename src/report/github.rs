@@ -6,18 +6,9 @@
 //! in properties): a card holding `::set-env` or `%0A` cannot start a command of its own.
 
 use super::Report;
+use super::escape::workflow::{data as escape_data, property as escape_property};
 use crate::findings::Severity;
 use std::io::{self, Write};
-
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
 
 pub fn render_github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {

@@ -2,6 +2,7 @@
 //! when the caller says the output is a terminal.
 
 use super::Report;
+use super::escape::terminal;
 use crate::findings::{Finding, Severity};
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
@@ -63,21 +64,10 @@ fn first_parent_chain<'r>(report: &'r Report, model: &'r str) -> Vec<&'r str> {
     chain
 }
 
-/// Card text is hostile: control characters (ANSI escapes, carriage returns) are shown escaped,
-/// so a card cannot rewrite the user's terminal.
+/// Card text is hostile: control and escape characters are shown, never emitted, so a card
+/// cannot rewrite the user's terminal ([`terminal::text`]).
 fn clean(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    terminal::text(text).into_owned()
 }
 
 fn location(f: &Finding) -> Option<String> {
@@ -124,7 +114,8 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
                 writeln!(
                     out,
                     "{}  {}",
-                    p.paint(Style::new().bold(), &clean(model)),
+                    // The id starts the line: escaped as a line (no workflow command).
+                    p.paint(Style::new().bold(), &terminal::line(model)),
                     p.paint(dim, &clean(&licence))
                 )?;
                 if chain.len() > 1 {

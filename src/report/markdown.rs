@@ -1,13 +1,11 @@
-//! The Markdown report: what a job summary, a pull-request comment or a Hub discussion shows.
+//! The Markdown report: what a job summary, a pull-request comment or a tracking issue shows.
+//! Card text (ids, paths, messages, fixes) goes through the Markdown escaper: shown, never acted
+//! on.
 
+use super::escape::markdown;
 use super::{Report, mermaid};
 use crate::findings::Finding;
 use std::io::{self, Write};
-
-/// Markdown-safe table cell: no pipes or line breaks from card text.
-pub(crate) fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
 
 /// The title and the verdict line: "❌ **Audited 3 models: 1 error, ...**".
 pub(crate) fn headline(report: &Report) -> String {
@@ -37,26 +35,26 @@ pub(crate) const FINDINGS_TABLE: &str =
 /// One row of the findings table, with its line break.
 pub(crate) fn finding_row(f: &Finding) -> String {
     let at = match (&f.file, f.line) {
-        (Some(file), Some(line)) => format!("`{file}:{line}`"),
-        (Some(file), None) => format!("`{file}`"),
+        (Some(file), Some(line)) => markdown::cell_code(&format!("{file}:{line}")),
+        (Some(file), None) => markdown::cell_code(file),
         _ => String::new(),
     };
     let clause = f
         .clause
         .as_ref()
-        .map(|c| format!(" ([{}]({}))", cell(&c.section), c.url))
+        .map(|c| format!(" ({})", markdown::link(&c.section, &c.url)))
         .unwrap_or_default();
     let fix = f
         .fix
         .as_ref()
-        .map(|fix| format!("<br>**Fix:** {}", cell(fix)))
+        .map(|fix| format!("<br>**Fix:** {}", markdown::message(fix, true)))
         .unwrap_or_default();
     format!(
-        "| {} | `{}` | `{}` | {at} | {}{clause}{fix} |\n",
+        "| {} | `{}` | {} | {at} | {}{clause}{fix} |\n",
         f.severity,
         f.rule,
-        cell(&f.model),
-        cell(&f.message)
+        markdown::cell_code(&f.model),
+        markdown::message(&f.message, true)
     )
 }
 

@@ -1,25 +1,13 @@
 //! The lineage as a Mermaid diagram: audited models and their ancestors, licences on the nodes,
 //! edges along which a licence was broken drawn red.
 
+use super::escape::mermaid::label;
 use super::{Report, Role};
 use std::collections::HashMap;
 use std::fmt::Write;
 
 /// GitHub renders Mermaid up to a size; past this many models the diagram is cut.
 pub const MAX_NODES: usize = 150;
-
-/// Text safe inside a Mermaid `["..."]` label: no quotes, brackets or markup from card data.
-fn label(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '"' => "#quot;".to_string(),
-            '<' => "#lt;".to_string(),
-            '>' => "#gt;".to_string(),
-            '\n' | '\r' => " ".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
 
 pub fn render(report: &Report) -> String {
     let models: Vec<_> = report.models.iter().take(MAX_NODES).collect();

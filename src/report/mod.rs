@@ -4,6 +4,7 @@ mod comment;
 mod digest;
 mod discussion;
 mod dot;
+pub mod escape;
 mod github;
 mod html;
 mod human;
@@ -158,6 +159,6 @@ impl Summary {
 
 /// The JSON report: a stable contract, documented in the README.
 pub fn render_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
+    escape::json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
 }

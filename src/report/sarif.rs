@@ -4,6 +4,7 @@
 //! one: a path in the workspace, or the model's page on the Hub (code scanning refuses a file
 //! whose results carry no physical location). A region is given only when the line is known.
 
+use super::escape;
 use super::{Places, Report};
 use crate::findings::{BUILTIN_FINDINGS, Finding, Rule, RuleDocs, Severity};
 use serde_sarif::sarif;
@@ -110,7 +111,11 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
             sarif::Result::builder()
                 .rule_id(f.rule.id().to_string())
                 .level(level(f.severity))
-                .message(sarif::Message::builder().text(text).build())
+                .message(
+                    sarif::Message::builder()
+                        .text(escape::sarif::text(&text))
+                        .build(),
+                )
                 .locations(vec![location])
                 .partial_fingerprints(fingerprints)
                 .build()
@@ -132,6 +137,6 @@ pub fn render_sarif(report: &Report, docs: &RuleDocs, out: &mut dyn Write) -> io
         .schema(sarif::SCHEMA_URL.to_string())
         .runs(vec![run])
         .build();
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    escape::json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }

@@ -2,6 +2,7 @@
 //! is) and CSV.
 
 use super::{Distribution, FamilyStats, Stats};
+use crate::report::escape::{csv, markdown};
 use std::io::{self, Write};
 
 fn pct(part: usize, whole: usize) -> String {
@@ -44,8 +45,8 @@ pub fn render_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            f.root,
-            f.root_license.replace('|', "\\|"),
+            markdown::text(&f.root),
+            markdown::text(&f.root_license),
             f.models,
             f.edges,
             pct(f.license_changed, f.edges),
@@ -112,7 +113,12 @@ pub fn render_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     pairs.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
     for (from, to, n) in pairs.iter().take(20) {
-        writeln!(out, "  {n:>5}  {from} → {to}")?;
+        writeln!(
+            out,
+            "  {n:>5}  {} → {}",
+            markdown::text(from),
+            markdown::text(to)
+        )?;
     }
     Ok(())
 }
@@ -122,7 +128,6 @@ pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         out,
         "root,root_license,models,edges,license_changed,license_violating,parent_child_median,parent_child_mean,parent_child_striking,sibling_median,sibling_mean,words_depth0,words_depth1,words_depth2"
     )?;
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     for f in stats.families.iter().chain(std::iter::once(&stats.total)) {
         let words = |d: usize| {
             f.card_words_by_depth
@@ -133,8 +138,8 @@ pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{:.4},{},{},{}",
-            quote(&f.root),
-            quote(&f.root_license),
+            csv::field(&f.root),
+            csv::field(&f.root_license),
             f.models,
             f.edges,
             f.license_changed,

@@ -15,6 +15,7 @@
 //! Card text reaches the file only inside the JSON block (with every `<` escaped, so nothing can
 //! close the script element), and the script puts it on the page as text, never as markup.
 
+use super::escape::json;
 use super::{Report, Role};
 use crate::findings::{Finding, Severity};
 use serde::Serialize;
@@ -216,20 +217,9 @@ fn page_data(report: &Report) -> PageData<'_> {
     }
 }
 
-/// Writes `json` so that it can sit inside a `<script>` element: no `<` in it can open `</script>`
-/// or `<!--` (in JSON a `<` only occurs inside strings, where `\u003c` means the same).
-fn write_script_json(json: &[u8], out: &mut dyn Write) -> io::Result<()> {
-    for (i, part) in json.split(|&b| b == b'<').enumerate() {
-        if i > 0 {
-            out.write_all(b"\\u003c")?;
-        }
-        out.write_all(part)?;
-    }
-    Ok(())
-}
-
 pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let data = serde_json::to_vec(&page_data(report)).map_err(io::Error::other)?;
+    // Escaped so it can sit in a `<script>` element: no `<` in it can open `</script>` or `<!--`.
+    let data = json::to_string(&page_data(report)).map_err(io::Error::other)?;
     // Only numbers of ours reach the markup outside the JSON block.
     let s = &report.summary;
     write!(
@@ -269,7 +259,7 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         warnings = super::plural(s.warnings, "warning"),
         notes = super::plural(s.notes, "note"),
     )?;
-    write_script_json(&data, out)?;
+    out.write_all(data.as_bytes())?;
     out.write_all(b"</script>\n<script>\n(() => {\n\"use strict\";\n")?;
     for script in SCRIPTS {
         out.write_all(script.as_bytes())?;
@@ -383,10 +373,8 @@ mod tests {
 
     #[test]
     fn no_lt_is_left_in_the_json_block() {
-        let mut out = Vec::new();
-        write_script_json(br#"{"m":"</script><!-- a<b"}"#, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(text, r#"{"m":"\u003c/script>\u003c!-- a\u003cb"}"#);
+        let text = json::to_string(&serde_json::json!({"m": "</script><!-- a<b"})).unwrap();
+        assert_eq!(text, r#"{"m":"\u003c/script\u003e\u003c!-- a\u003cb"}"#);
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["m"], "</script><!-- a<b");
     }

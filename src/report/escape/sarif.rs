@@ -1,0 +1,30 @@
+//! SARIF message text. It is plain text, except that `[text](target)` is an embedded link
+//! (SARIF 2.1.0, §3.11.6) which code scanning shows as one: a literal bracket is escaped.
+
+use super::visible;
+
+/// Card text for a SARIF `message.text`: brackets escaped, hidden characters shown.
+pub fn text(text: &str) -> String {
+    let shown = visible(text);
+    let mut out = String::with_capacity(shown.len() + 4);
+    for c in shown.chars() {
+        if matches!(c, '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_embedded_link_from_a_card() {
+        assert_eq!(
+            text("[click](https://evil.example)"),
+            "\\[click\\](https://evil.example)"
+        );
+    }
+}
