@@ -40,10 +40,11 @@ fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
         // Retries are routine; say them only when asked (PEDIGREE_LOG=debug).
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reqwest_retry=error"));
+    // No colour: every log line is escaped as a whole, so card text quoted in it cannot act.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(cli::log::Stderr)
+        .with_ansi(false)
         .init();
     match run(Cli::parse()) {
         Ok(code) => ExitCode::from(code),
@@ -53,7 +54,11 @@ fn main() -> ExitCode {
             for cause in err.chain().skip(1) {
                 line.push_str(&format!(": {cause}"));
             }
-            eprintln!("error: {}", line.replace('\n', " "));
+            // Errors quote what could not be read, card text included: shown, never acted on.
+            eprintln!(
+                "error: {}",
+                pedigree::report::escape::terminal::text(&line.replace('\n', " "))
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -260,7 +265,7 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
     match format {
         StatsFormat::Human => pedigree::stats::render_human(&stats, &mut out)?,
         StatsFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &stats)?;
+            pedigree::report::escape::json::to_writer_pretty(&mut out, &stats)?;
             writeln!(out)?;
         }
         StatsFormat::Csv => pedigree::stats::render_csv(&stats, &mut out)?,

@@ -10,6 +10,7 @@ use pedigree::notify::Posted;
 use pedigree::notify::email::{SmtpSettings, send_digest};
 use pedigree::notify::github::{GithubNotifier, pull_request_from_env, run_url_from_env};
 use pedigree::notify::hub::{HubDiscussions, HubPostError, Plan};
+use pedigree::report::escape::terminal;
 use pedigree::report::{
     PostLimits, Report, discussion_of, errors_by_model, render_digest, render_post,
 };
@@ -151,7 +152,7 @@ pub(crate) fn notify_hub(
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("pedigree: {}: {e}", model.id);
+                eprintln!("pedigree: {}: {}", model.id, terminal::text(&e.to_string()));
             }
         }
     }
@@ -190,9 +191,11 @@ pub(crate) fn notify_email(
     Ok(())
 }
 
+/// A post's text for stderr: indented, each line escaped (the body is Markdown, already escaped
+/// for where it goes; this is for the terminal it is shown on now).
 pub(crate) fn indent(text: &str) -> String {
     text.lines()
-        .map(|l| format!("    {l}"))
+        .map(|l| format!("    {}", terminal::line(l)))
         .collect::<Vec<_>>()
         .join("\n")
 }
