@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fake_hub;
+pub mod github_api;
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
