@@ -3,6 +3,7 @@
 //! Parsed strictly (an unknown key is an error naming the key and its line), then validated
 //! against the catalogue and the rule list into [`Config`].
 
+use crate::card::{MAX_YAML_DEPTH, too_deep};
 use crate::checks::LicensePolicy;
 use crate::error::{Error, Result};
 use crate::findings::{Overrides, Rule, Severity, Waiver};
@@ -144,6 +145,13 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path, catalogue: &Catalogue) -> Result<Config> {
+        // A config comes with the repo under audit, from whoever wrote it: bounded like a card.
+        if let Some(line) = too_deep(text, MAX_YAML_DEPTH) {
+            return Err(Error::config(
+                path,
+                format!("line {line}: nested deeper than {MAX_YAML_DEPTH} levels"),
+            ));
+        }
         let raw: RawConfig = match serde_yaml::from_str::<Option<RawConfig>>(text) {
             Ok(raw) => raw.unwrap_or_default(),
             // serde_yaml's message names the key and says "at line N column M".

@@ -1,6 +1,8 @@
 //! Model card parsing: front matter in every shape the Hub holds, and bad input that must
 //! become a problem with a line, never a panic.
 
+mod common;
+
 use pedigree::card::{Card, OneOrMany};
 
 #[test]
@@ -199,4 +201,58 @@ fn blank_lines_before_the_front_matter_are_allowed_as_on_the_hub() {
             .license
             .is_none()
     );
+}
+
+#[test]
+fn yaml_nested_too_deep_is_refused_unparsed_at_its_line() {
+    let card = format!(
+        "---\nlicense: mit\nbase_model: {}x\n---\n# body\n",
+        "[".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let parsed = Card::parse(&card);
+    // Unparsed, it is quick (the parser took 48 s on this).
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert!(parsed.unreadable);
+    assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+    assert_eq!(parsed.problems[0].line, Some(3));
+    assert!(parsed.problems[0].message.contains("nests deeper than 64"));
+    assert_eq!(parsed.line_of("license"), Some(2));
+}
+
+/// The bound refuses no real card: every card of the shared crawl measures well under it.
+#[test]
+fn the_nesting_bound_refuses_no_card_of_the_crawl() {
+    let Some(mirror) = common::shared_mirror() else {
+        return;
+    };
+    let mut deepest = (0, String::new());
+    let mut cards = 0;
+    for owner in std::fs::read_dir(&mirror).unwrap().flatten() {
+        for repo in std::fs::read_dir(owner.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let Ok(text) = std::fs::read_to_string(repo.path().join("README.md")) else {
+                continue;
+            };
+            let Some(yaml) = pedigree::card::split(&text).yaml else {
+                continue;
+            };
+            cards += 1;
+            let depth = (1..=pedigree::card::MAX_YAML_DEPTH)
+                .find(|&max| pedigree::card::too_deep(&yaml, max).is_none())
+                .unwrap_or(usize::MAX);
+            if depth > deepest.0 {
+                deepest = (depth, repo.path().display().to_string());
+            }
+        }
+    }
+    eprintln!(
+        "{cards} cards; deepest front matter measures {} ({})",
+        deepest.0, deepest.1
+    );
+    assert!(cards > 1000);
+    assert!(deepest.0 <= 16, "{deepest:?}");
 }

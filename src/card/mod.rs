@@ -5,9 +5,11 @@
 
 mod front_matter;
 mod metadata;
+mod nesting;
 
 pub use front_matter::{FrontMatter, KeyLines, split};
 pub use metadata::{Metadata, OneOrMany};
+pub use nesting::{MAX_YAML_DEPTH, too_deep};
 
 /// Cards larger than this are not parsed (real cards are well under 1 MiB; the Hub itself limits
 /// the metadata block). The audit goes on with a `card-invalid` finding.
@@ -66,6 +68,23 @@ impl Card {
         let (meta, key_lines) = match &fm.yaml {
             Some(yaml) => {
                 let lines = front_matter::top_level_key_lines(yaml, fm.first_line);
+                // Measured before parsing: the parser is quadratic in nesting depth.
+                if let Some(line) = too_deep(yaml, MAX_YAML_DEPTH) {
+                    let line = fm.first_line + line - 1;
+                    problems.push(CardProblem {
+                        message: format!(
+                            "front matter nests deeper than {MAX_YAML_DEPTH} levels (line {line}); it was not parsed"
+                        ),
+                        line: Some(line),
+                    });
+                    return Card {
+                        key_lines: lines,
+                        problems,
+                        unreadable: true,
+                        body: fm.body.to_string(),
+                        ..Card::default()
+                    };
+                }
                 let (meta, mut meta_problems, ok) =
                     Metadata::from_yaml(yaml, fm.first_line, &lines);
                 unreadable |= !ok;
