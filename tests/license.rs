@@ -437,6 +437,16 @@ fn a_spelling_the_hub_does_not_know_is_read_and_reported() {
             read_as: Some(id("deepseek")),
         }]
     );
+
+#[test]
+fn a_huge_licence_value_gets_no_suggestion() {
+    let catalogue = pedigree::license::Catalogue::builtin().unwrap();
+    // Near misses are still suggested, also with extra separators...
+    assert_eq!(catalogue.suggest("apache 2.0 "), Some("apache-2.0"));
+    assert_eq!(catalogue.suggest("Apache  -  2.0"), Some("apache-2.0"));
+    // ...but a value far longer than any licence name is not compared at all (its time is
+    // measured by `cargo bench --bench hostile`).
+    assert_eq!(catalogue.suggest(&"apache-2.0".repeat(400_000)), None);
 }
 
 #[test]
