@@ -208,7 +208,8 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
     let models: Arc<dyn Source> = match (&args.mirror, &args.snapshot) {
         (Some(dir), _) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
         (None, Some(file)) => {
-            let snapshot = Snapshot::open(file).map_err(anyhow::Error::msg)?;
+            let snapshot = Snapshot::open_limited(file, args.max_snapshot_bytes)
+                .map_err(anyhow::Error::msg)?;
             for (line, problem) in snapshot.problems.iter().take(10) {
                 tracing::warn!("snapshot {}:{line}: skipped: {problem}", file.display());
             }

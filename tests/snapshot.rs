@@ -118,6 +118,51 @@ fn a_damaged_gzip_snapshot_is_a_clear_error() {
 }
 
 #[test]
+fn a_gzip_bomb_is_refused_at_the_limit_naming_the_file() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.jsonl.gz");
+    // 64 MiB of spaces compress to about 64 KiB: a thousand times.
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&bomb).unwrap(),
+        flate2::Compression::best(),
+    );
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&block).unwrap();
+    }
+    gz.finish().unwrap();
+    let run = pedigree(
+        &[
+            "family",
+            "--all",
+            "--snapshot",
+            bomb.to_str().unwrap(),
+            "--max-snapshot-bytes",
+            "1000000",
+        ],
+        &repo_root(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bomb.jsonl.gz")
+            && run.stderr.contains("more than 1000000 bytes")
+            && run.stderr.contains("--max-snapshot-bytes"),
+        "{}",
+        run.stderr
+    );
+    // The default bound scales with the compressed size, with a floor that this is under.
+    assert_eq!(
+        pedigree::source::default_max_snapshot_bytes(2 << 20),
+        256 << 20
+    );
+    assert_eq!(
+        pedigree::source::default_max_snapshot_bytes(1 << 30),
+        64 << 30
+    );
+}
+
+#[test]
 fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.jsonl");

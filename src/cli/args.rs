@@ -136,6 +136,10 @@ pub(crate) struct SourceArgs {
     /// A Hub snapshot (JSON Lines, see `pedigree snapshot`) to read models from.
     #[arg(long, value_name = "FILE")]
     pub(crate) snapshot: Option<PathBuf>,
+    /// Bytes a gzipped snapshot may decompress to (default: 64 times its compressed size, at
+    /// least 256 MiB); a larger one is refused, not read.
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_snapshot_bytes: Option<u64>,
     /// A rules directory replacing the built-in one (same layout as the project's `rules/`).
     #[arg(long, value_name = "DIR")]
     pub(crate) rules: Option<PathBuf>,

@@ -10,7 +10,7 @@ mod snapshot;
 pub use hub::{HubClient, HubOptions};
 pub use local::LocalRepo;
 pub use mirror::Mirror;
-pub use snapshot::{Snapshot, write_snapshot};
+pub use snapshot::{Snapshot, default_max_snapshot_bytes, write_snapshot};
 
 use async_trait::async_trait;
 use serde::Deserialize;

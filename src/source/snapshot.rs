@@ -69,26 +69,53 @@ struct Line {
     files: HashMap<String, String>,
 }
 
-/// The decompressed content of a gzip file, in an unnamed temporary file (gone when closed).
-fn gunzip(file: File) -> std::io::Result<File> {
+/// The bytes a gzipped snapshot of `compressed` bytes may decompress to, unless told otherwise:
+/// 64 times as many (JSON Lines of model info and cards compress five to ten times; a gzip bomb
+/// a thousand), and at least 256 MiB.
+pub fn default_max_snapshot_bytes(compressed: u64) -> u64 {
+    compressed.saturating_mul(64).max(256 << 20)
+}
+
+/// The decompressed content of a gzip file, in an unnamed temporary file (gone when closed);
+/// `None` when it decompresses to more than `limit` bytes (it is not decompressed further).
+fn gunzip(file: File, limit: u64) -> std::io::Result<Option<File>> {
     let mut out = tempfile::tempfile()?;
-    let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-    std::io::copy(&mut decoder, &mut out)?;
+    let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+    let written = std::io::copy(&mut decoder.take(limit.saturating_add(1)), &mut out)?;
+    if written > limit {
+        return Ok(None);
+    }
     out.seek(SeekFrom::Start(0))?;
-    Ok(out)
+    Ok(Some(out))
 }
 
 impl Snapshot {
     /// Indexes a snapshot file in one pass. Lines that are not model objects are recorded in
     /// `problems` and skipped.
     /// A `.gz` snapshot is decompressed once, streaming, into an unnamed temporary file (lines
-    /// are read again by offset, which a gzip stream cannot do).
+    /// are read again by offset, which a gzip stream cannot do), up to
+    /// [`default_max_snapshot_bytes`].
     pub fn open(path: &Path) -> Result<Snapshot, SourceError> {
+        Snapshot::open_limited(path, None)
+    }
+
+    /// [`Snapshot::open`], with the bytes a `.gz` snapshot may decompress to (`None`: the
+    /// default).
+    pub fn open_limited(path: &Path, max_bytes: Option<u64>) -> Result<Snapshot, SourceError> {
         let mut file = File::open(path)
             .map_err(|e| SourceError::NotFound(format!("snapshot {}: {e}", path.display())))?;
         if path.extension().is_some_and(|e| e == "gz") {
-            file = gunzip(file)
-                .map_err(|e| SourceError::Invalid(format!("snapshot {}: {e}", path.display())))?;
+            let invalid =
+                |e: String| SourceError::Invalid(format!("snapshot {}: {e}", path.display()));
+            let compressed = file.metadata().map_err(|e| invalid(e.to_string()))?.len();
+            let limit = max_bytes.unwrap_or_else(|| default_max_snapshot_bytes(compressed));
+            file = gunzip(file, limit)
+                .map_err(|e| invalid(e.to_string()))?
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "decompresses to more than {limit} bytes, the --max-snapshot-bytes limit; it was not read"
+                    ))
+                })?;
         }
         let reads = file
             .try_clone()
