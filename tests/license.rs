@@ -437,6 +437,7 @@ fn a_spelling_the_hub_does_not_know_is_read_and_reported() {
             read_as: Some(id("deepseek")),
         }]
     );
+}
 
 #[test]
 fn a_huge_licence_value_gets_no_suggestion() {

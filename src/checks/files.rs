@@ -48,6 +48,14 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let mut blocked: Vec<(&str, &SourceError, Vec<String>)> = Vec::new();
     mismatch(ctx, s, seen, &mut blocked, out);
     copies(ctx, s, seen, &mut blocked, out);
+    // A file refused for leading out of the repo is said even when no check needed it.
+    for (path, what) in seen {
+        if let Seen::Unreadable(error @ SourceError::Refused(_)) = what
+            && !blocked.iter().any(|(p, _, _)| p == path)
+        {
+            block(&mut blocked, path, error, "the licence it holds".into());
+        }
+    }
     for (path, error, needs) in blocked {
         let message = format!(
             "cannot check {}: `{path}` could not be read: {error}",

@@ -1,7 +1,7 @@
 //! A model repository on the author's disk, for pre-publish checks. Its own card and files come
 //! from the directory; its parents come from another source (a mirror, later the Hub).
 
-use super::mirror::read_bounded;
+use super::confined::Confined;
 use super::{ModelInfo, ModelRecord, Sibling, Source, SourceError};
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,8 @@ const MAX_LISTED_FILES: usize = 10_000;
 
 pub struct LocalRepo {
     dir: PathBuf,
+    /// Reads files inside the repo only: a link out of it is refused.
+    files: Confined,
     id: String,
     parents: Option<Arc<dyn Source>>,
 }
@@ -27,6 +29,7 @@ impl LocalRepo {
             )));
         }
         Ok(LocalRepo {
+            files: Confined::new(dir, "repo")?,
             dir: dir.to_path_buf(),
             id: local_id(dir),
             parents,
@@ -51,9 +54,12 @@ impl LocalRepo {
                     continue;
                 }
                 let rel = format!("{prefix}{name}");
+                // Linked directories are not entered; a linked file is listed (as the Hub
+                // would list it) and read only if it leads to a file inside the repo.
                 match entry.file_type() {
                     Ok(t) if t.is_dir() => stack.push((entry.path(), format!("{rel}/"))),
                     Ok(t) if t.is_file() => out.push(rel),
+                    Ok(t) if t.is_symlink() && entry.path().is_file() => out.push(rel),
                     _ => {}
                 }
                 if out.len() >= MAX_LISTED_FILES {
@@ -92,7 +98,7 @@ impl Source for LocalRepo {
         if id != self.id {
             return self.parents()?.model(id).await;
         }
-        let (readme, card_error) = match read_bounded(&self.dir.join("README.md"), "README.md") {
+        let (readme, card_error) = match self.files.read(&self.dir.join("README.md"), "README.md") {
             Ok(Some(bytes)) => {
                 let (text, error) = super::card_text(bytes);
                 (Some(text), error)
@@ -127,7 +133,8 @@ impl Source for LocalRepo {
                 "`{path}` is not a repo path"
             )));
         }
-        read_bounded(&self.dir.join(path), path)?
+        self.files
+            .read(&self.dir.join(path), path)?
             .ok_or_else(|| SourceError::NotFound(format!("{path} does not exist")))
     }
 

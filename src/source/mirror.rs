@@ -1,11 +1,11 @@
 //! A Hub mirror on disk: `<root>/<owner>/<name>/info.json`, `README.md` and other repo files
 //! (format: HUB-MIRROR.md). It stands in for the Hub in tests, examples and benchmarks.
 
-use super::{MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, valid_model_id};
+use super::confined::Confined;
+use super::{ModelInfo, ModelRecord, Source, SourceError, valid_model_id};
 use async_trait::async_trait;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 #[derive(Debug)]
 pub struct Mirror {
     root: PathBuf,
+    /// Reads files inside the mirror only: a link out of it is refused.
+    files: Confined,
     index: OnceLock<Index>,
 }
 
@@ -21,25 +23,6 @@ pub struct Mirror {
 struct Index {
     models: Vec<String>,
     children: HashMap<String, Vec<String>>,
-}
-
-/// Reads a file of at most [`MAX_FILE_BYTES`]; `None` when it does not exist.
-pub(crate) fn read_bounded(path: &Path, shown: &str) -> Result<Option<Vec<u8>>, SourceError> {
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(SourceError::Other(format!("{shown}: {e}"))),
-    };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| SourceError::Other(format!("{shown}: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(SourceError::Invalid(format!(
-            "{shown}: larger than the {MAX_FILE_BYTES} byte limit"
-        )));
-    }
-    Ok(Some(bytes))
 }
 
 /// Parents named by the Hub's `base_model:<id>` and `base_model:<relation>:<id>` tags.
@@ -67,6 +50,7 @@ impl Mirror {
             )));
         }
         Ok(Mirror {
+            files: Confined::new(&root, "mirror")?,
             root,
             index: OnceLock::new(),
         })
@@ -112,7 +96,9 @@ impl Mirror {
                         continue;
                     }
                     index.models.push(id.clone());
-                    let tags = read_bounded(&info, &id)
+                    let tags = self
+                        .files
+                        .read(&info, &id)
                         .ok()
                         .flatten()
                         .and_then(|b| serde_json::from_slice::<Tags>(&b).ok())
@@ -135,21 +121,23 @@ impl Source for Mirror {
     async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
         let dir = self.dir(id)?;
         let shown = format!("{id}/info.json");
-        let Some(bytes) = read_bounded(&dir.join("info.json"), &shown)? else {
+        let Some(bytes) = self.files.read(&dir.join("info.json"), &shown)? else {
             return Err(SourceError::NotFound(format!("{id} is not in the mirror")));
         };
         let info: ModelInfo = serde_json::from_slice(&bytes)
             .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
         // A card that cannot be used (too large, unreadable) leaves the model to its cardData.
-        let (readme, card_error) =
-            match read_bounded(&dir.join("README.md"), &format!("{id}/README.md")) {
-                Ok(Some(bytes)) => {
-                    let (text, error) = super::card_text(bytes);
-                    (Some(text), error)
-                }
-                Ok(None) => (None, None),
-                Err(e) => (None, Some(e.to_string())),
-            };
+        let (readme, card_error) = match self
+            .files
+            .read(&dir.join("README.md"), &format!("{id}/README.md"))
+        {
+            Ok(Some(bytes)) => {
+                let (text, error) = super::card_text(bytes);
+                (Some(text), error)
+            }
+            Ok(None) => (None, None),
+            Err(e) => (None, Some(e.to_string())),
+        };
         Ok(ModelRecord {
             info: ModelInfo {
                 id: id.to_string(),
@@ -168,7 +156,8 @@ impl Source for Mirror {
                 "{id}: `{path}` is not a repo path"
             )));
         }
-        read_bounded(&dir.join(path), &format!("{id}/{path}"))?
+        self.files
+            .read(&dir.join(path), &format!("{id}/{path}"))?
             .ok_or_else(|| SourceError::NotFound(format!("{id}/{path} is not in the mirror")))
     }
 

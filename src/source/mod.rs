@@ -2,6 +2,7 @@
 //! a model's info and card, a file of its repo, and its children. The live Hub client fits the
 //! same trait.
 
+mod confined;
 pub mod hub;
 mod local;
 mod mirror;
@@ -31,6 +32,8 @@ pub enum SourceError {
     Invalid(String),
     /// The source cannot answer this kind of question (e.g. listing children of a local repo).
     Unsupported(String),
+    /// Reading it would leave the mirror or repo being audited (a symbolic link out of it).
+    Refused(String),
     /// Anything else (I/O, network).
     Other(String),
 }
@@ -42,6 +45,7 @@ impl fmt::Display for SourceError {
             | SourceError::Denied(m)
             | SourceError::Invalid(m)
             | SourceError::Unsupported(m)
+            | SourceError::Refused(m)
             | SourceError::Other(m) => f.write_str(m),
         }
     }

@@ -278,6 +278,15 @@ impl Source for Snapshot {
 /// Writes a mirror as a snapshot: each model's info.json, its README.md as `"readme"`, and its
 /// other files that are text as `"files"`. Returns the number of models written.
 pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usize, SourceError> {
+    // Files are read inside the mirror only: a link out of it is left out, with a warning.
+    let files = super::confined::Confined::new(mirror, "mirror")?;
+    let read = |path: &Path, shown: &str| match files.read(path, shown) {
+        Err(e @ SourceError::Refused(_)) => {
+            tracing::warn!("{e}");
+            Ok(None)
+        }
+        other => other,
+    };
     let mut owners: Vec<PathBuf> = std::fs::read_dir(mirror)
         .map_err(|e| SourceError::NotFound(format!("mirror {}: {e}", mirror.display())))?
         .flatten()
@@ -295,8 +304,12 @@ pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usi
             .collect();
         repos.sort();
         for repo in repos.into_iter().filter(|r| r.join("info.json").is_file()) {
-            let Some(bytes) = super::mirror::read_bounded(&repo.join("info.json"), "info.json")?
-            else {
+            let shown = repo
+                .strip_prefix(mirror)
+                .unwrap_or(&repo)
+                .display()
+                .to_string();
+            let Some(bytes) = read(&repo.join("info.json"), &format!("{shown}/info.json"))? else {
                 continue;
             };
             let Ok(serde_json::Value::Object(mut object)) =
@@ -320,7 +333,7 @@ pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usi
                 if name == "info.json" || !path.is_file() {
                     continue;
                 }
-                let Ok(Some(bytes)) = super::mirror::read_bounded(&path, &name) else {
+                let Ok(Some(bytes)) = read(&path, &format!("{shown}/{name}")) else {
                     continue;
                 };
                 let Ok(text) = String::from_utf8(bytes) else {
