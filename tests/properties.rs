@@ -129,3 +129,100 @@ proptest! {
         }
     }
 }
+
+/// Text a card could hold to act on a reader: markup, mentions, links, controls, escapes.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("`".to_string()),
+        Just("``".to_string()),
+        Just("<img src=x>".to_string()),
+        Just("<!--".to_string()),
+        Just("@org/team".to_string()),
+        Just("#12".to_string()),
+        Just("[x](javascript:y)".to_string()),
+        Just("![i](https://e.example/i)".to_string()),
+        Just("https://e.example".to_string()),
+        Just("|".to_string()),
+        Just("\\".to_string()),
+        Just("\n::error::x".to_string()),
+        Just("\u{1b}]0;t\u{7}".to_string()),
+        Just("\u{9b}2J".to_string()),
+        Just("\u{202e}".to_string()),
+        Just("# h".to_string()),
+        Just("1. ".to_string()),
+        "[ -~]{0,6}",
+        any::<char>().prop_map(String::from),
+    ];
+    proptest::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+}
+
+/// What GitHub's Markdown would make live of `markdown`: raw HTML, links, images.
+fn live_markdown(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    Parser::new_ext(markdown, options)
+        .filter_map(|event| match event {
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h}")),
+            Event::Start(Tag::Link { dest_url, .. }) => Some(format!("link {dest_url}")),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(format!("image {dest_url}")),
+            Event::Start(Tag::Heading { .. }) => Some("heading".into()),
+            Event::Start(Tag::List(_)) => Some("list".into()),
+            Event::Text(t) if t.contains("@org") || t.contains("#12") || t.contains("://") => {
+                Some(format!("text {t}"))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn escaped_text_never_acts(text in hostile_text()) {
+        use pedigree::report::escape::{is_hidden, markdown, terminal, workflow, html};
+        for out in [terminal::text(&text).into_owned(), terminal::line(&text).into_owned()] {
+            prop_assert!(!out.chars().any(is_hidden), "{:?}", out);
+        }
+        prop_assert!(!terminal::line(&text).trim_start().starts_with("::"));
+        let data = workflow::data(&text);
+        prop_assert!(!data.contains(['\n', '\r']) && !data.chars().any(is_hidden));
+        let shown = html::text(&text);
+        prop_assert!(!shown.contains(['<', '>']) && !shown.chars().any(is_hidden));
+        // In a paragraph, and in a table cell: nothing live, and the row keeps its cells.
+        for out in [markdown::text(&text), markdown::code(&text), markdown::message(&text, false)] {
+            prop_assert!(!out.chars().any(is_hidden) && !out.contains('\n'));
+            let live = live_markdown(&out);
+            prop_assert!(live.is_empty(), "{:?} -> {:?}: {:?}", text, out, live);
+        }
+        for cell in [markdown::text(&text), markdown::cell_code(&text), markdown::message(&text, true)] {
+            let table = format!("| a | b |\n|---|---|\n| {cell} | z |\n");
+            prop_assert!(live_markdown(&table).is_empty(), "{:?}", table);
+            use pulldown_cmark::{Event, Parser, Options, Tag};
+            let cells = Parser::new_ext(&table, Options::ENABLE_TABLES)
+                .filter(|e| matches!(e, Event::Start(Tag::TableCell)))
+                .count();
+            prop_assert_eq!(cells, 4, "{:?}", table);
+        }
+    }
+
+    #[test]
+    fn the_nesting_measure_never_panics_and_points_into_the_text(text in card_text()) {
+        if let Some(line) = pedigree::card::too_deep(&text, 3) {
+            prop_assert!(line >= 1 && line <= text.lines().count());
+        }
+    }
+
+    #[test]
+    fn json_escaping_keeps_every_value(text in any::<String>()) {
+        let value = serde_json::json!({"message": text});
+        let mut out = Vec::new();
+        pedigree::report::escape::json::to_writer_pretty(&mut out, &value).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        // Only the layout's own line breaks.
+        let hidden = |c: char| c != '\n' && pedigree::report::escape::is_hidden(c);
+        prop_assert!(!written.chars().any(hidden));
+        let back: serde_json::Value = serde_json::from_str(&written).unwrap();
+        prop_assert_eq!(back, value);
+    }
+}

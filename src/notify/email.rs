@@ -92,8 +92,8 @@ fn mailbox(address: &str) -> Result<Mailbox, EmailError> {
         .map_err(|e| EmailError(format!("`{address}` is not an email address ({e})")))
 }
 
-/// Sends the digest; an error means nothing was delivered.
-pub fn send_digest(settings: &SmtpSettings, digest: &Digest) -> Result<(), EmailError> {
+/// The digest as a message to the configured recipients (plain text and HTML alternatives).
+pub fn digest_message(settings: &SmtpSettings, digest: &Digest) -> Result<Message, EmailError> {
     if settings.to.is_empty() {
         return Err(EmailError("no recipients (email.to, or SMTP_TO)".into()));
     }
@@ -110,6 +110,12 @@ pub fn send_digest(settings: &SmtpSettings, digest: &Digest) -> Result<(), Email
             digest.html.clone(),
         ))
         .map_err(|e| EmailError(e.to_string()))?;
+    Ok(message)
+}
+
+/// Sends the digest; an error means nothing was delivered.
+pub fn send_digest(settings: &SmtpSettings, digest: &Digest) -> Result<(), EmailError> {
+    let message = digest_message(settings, digest)?;
     let transport = match settings.security {
         Security::None => SmtpTransport::builder_dangerous(&settings.host),
         Security::Starttls => {
