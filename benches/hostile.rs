@@ -130,6 +130,7 @@ fn family_report(n: usize) -> Report {
         models,
         findings: store,
         summary,
+        places: Default::default(),
     }
 }
 

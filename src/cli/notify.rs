@@ -65,9 +65,10 @@ pub(crate) fn notify_github(
         // is in the outputs, the job summary and the SARIF file.
         Err(e) if e.is_forbidden() => {
             eprintln!(
-                "pedigree: warning: the {place} was not posted: {e}. The token may not write \
+                "pedigree: warning: the {place} was not posted: {}. The token may not write \
                  (a pull request from a fork gets a read-only token); the report is in the job \
-                 summary and the step outputs."
+                 summary and the step outputs.",
+                terminal::text(&e.to_string())
             );
             return Ok(());
         }

@@ -71,7 +71,7 @@ pub fn render_post(report: &Report, limits: &PostLimits) -> String {
             plural(total, "finding")
         ));
         match &limits.full_report {
-            Some(url) => out.push_str(&format!(" The full report: {}\n", markdown::link(url, url))),
+            Some(url) => out.push_str(&format!(" The full report: {}\n", markdown::url(url))),
             None => out.push_str(" Run pedigree with `--format markdown` for the full report.\n"),
         }
     }

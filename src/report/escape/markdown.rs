@@ -89,14 +89,30 @@ pub fn message(message: &str, in_table: bool) -> String {
     out
 }
 
+/// Whether a URL can be written into Markdown as it is: `http(s)`, and nothing that would end
+/// it, start markup or act.
+fn plain_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || super::is_hidden(c) || "<>\\`|".contains(c))
+}
+
+/// A URL of ours (the run's full report), written bare for GitHub to link when it is a plain
+/// `http(s)` URL, else as text.
+pub fn url(url: &str) -> String {
+    if plain_url(url) && !url.contains(['(', ')', '[', ']', '*', '_', '~']) {
+        url.to_string()
+    } else {
+        text(url)
+    }
+}
+
 /// A link from our own data (a clause's section and URL). Only `http(s)` URLs become links,
 /// written as `<...>` destinations; anything else is shown as text beside the label.
 pub fn link(label: &str, url: &str) -> String {
     let label = text(label);
-    let safe = (url.starts_with("https://") || url.starts_with("http://"))
-        && !url
-            .chars()
-            .any(|c| c.is_whitespace() || super::is_hidden(c) || "<>\\`|".contains(c));
+    let safe = plain_url(url);
     if safe && !url.contains(['(', ')']) {
         format!("[{label}]({url})")
     } else if safe {
@@ -171,6 +187,11 @@ mod tests {
             link("§4(a)", "https://e.example/a_(b)"),
             "[§4(a)](<https://e.example/a_(b)>)"
         );
+        assert_eq!(
+            url("https://github.com/o/r/actions/runs/7"),
+            "https://github.com/o/r/actions/runs/7"
+        );
+        assert!(!url("https://x.example/a_b*c*").contains("*c*"));
         let out = link("x", "javascript:alert(1)");
         assert!(!out.contains("]("), "{out}");
     }
