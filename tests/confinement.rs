@@ -96,35 +96,26 @@ fn links_out_of_a_mirror_are_refused_with_a_finding_naming_the_file() {
             .find(|x| x["model"] == model && x["rule"] == rule)
             .unwrap_or_else(|| panic!("{model}: no {rule} in {:?}", run.rules_of(model)))
     };
+    let says = |finding: &serde_json::Value, text: &str| {
+        let message = finding["message"].as_str().unwrap();
+        assert!(message.contains(text), "{message}");
+    };
     let licence = about("org/base", "license-undecidable");
     assert_eq!(licence["file"], "LICENSE");
-    let message = licence["message"].as_str().unwrap();
-    assert!(
-        message.contains("org/base/LICENSE is a symbolic link that leads out of the mirror"),
-        "{message}"
+    says(
+        licence,
+        "org/base/LICENSE is a symbolic link that leads out of the mirror",
     );
     let card = about("org/card-link", "card-invalid");
     assert_eq!(card["file"], "README.md");
-    assert!(
-        card["message"]
-            .as_str()
-            .unwrap()
-            .contains("leads out of the mirror")
-    );
+    says(card, "leads out of the mirror");
     let info = about("org/info-link", "model-unreadable");
-    assert!(
-        info["message"]
-            .as_str()
-            .unwrap()
-            .contains("org/info-link/info.json is a symbolic link that leads out of the mirror")
+    says(
+        info,
+        "org/info-link/info.json is a symbolic link that leads out of the mirror",
     );
     let dir = about("org/dir-link", "model-unreadable");
-    assert!(
-        dir["message"]
-            .as_str()
-            .unwrap()
-            .contains("org/dir-link/info.json")
-    );
+    says(dir, "org/dir-link/info.json");
     // The link inside was read: its MIT text matches the card, so nothing is said about it.
     assert!(
         !run.rules_of("org/inside")

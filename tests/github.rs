@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::github_api::{comment, issue};
+use common::github_api::{comment, issue, last_body};
 use common::repo_root;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
@@ -50,20 +50,6 @@ fn notify(server: &MockServer, args: &[&str]) -> (i32, String) {
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
-}
-
-/// The body pedigree posted in the last POST/PATCH the mock received.
-async fn last_body(server: &MockServer) -> String {
-    let requests = server.received_requests().await.unwrap();
-    let last = requests
-        .iter()
-        .rev()
-        .find(|r| r.method.as_str() != "GET")
-        .expect("a write");
-    serde_json::from_slice::<Value>(&last.body).unwrap()["body"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

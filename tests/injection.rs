@@ -9,7 +9,7 @@
 mod common;
 
 use common::fake_hub::{FakeHub, Faults};
-use common::github_api::{comment, issue};
+use common::github_api::{comment, issue, last_body};
 use common::{Fixture, model};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{Value, json};
@@ -430,20 +430,6 @@ fn hub_discussions_and_their_dry_run_are_inert() {
     assert_no_workflow_commands("hub stdout", &out.stdout, 0);
 }
 
-/// The body of the last write the mock GitHub received.
-async fn posted_body(server: &MockServer) -> String {
-    let requests = server.received_requests().await.unwrap();
-    let last = requests
-        .iter()
-        .rev()
-        .find(|r| r.method.as_str() != "GET")
-        .expect("a write");
-    serde_json::from_slice::<Value>(&last.body).unwrap()["body"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 fn github_run(server: &MockServer, f: &Fixture, args: &[&str]) -> common::Run {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pedigree"))
         .args(args)
@@ -482,7 +468,7 @@ async fn the_pull_request_comment_and_the_tracking_issue_are_inert() {
         "{}",
         out.stderr
     );
-    let comment = posted_body(&server).await;
+    let comment = last_body(&server).await;
     assert_inert_markdown(
         "pull-request comment",
         &comment,
@@ -503,7 +489,7 @@ async fn the_pull_request_comment_and_the_tracking_issue_are_inert() {
         .await;
     let out = github_run(&server, &f, &["family", ROOT]);
     assert!(out.stderr.contains("tracking issue"), "{}", out.stderr);
-    let issue = posted_body(&server).await;
+    let issue = last_body(&server).await;
     assert_inert_markdown(
         "tracking issue",
         &issue,

@@ -2,16 +2,13 @@
 //! file, never a panic.
 #![no_main]
 
+#[path = "catalogue.rs"]
+mod catalogue;
+
+use catalogue::catalogue;
 use libfuzzer_sys::fuzz_target;
 use pedigree::config::Config;
-use pedigree::license::Catalogue;
 use std::path::Path;
-use std::sync::OnceLock;
-
-fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue::builtin().expect("the built-in catalogue loads"))
-}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

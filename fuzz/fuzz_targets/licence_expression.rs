@@ -2,15 +2,13 @@
 //! expression against the built-in catalogue: terms or an unknown licence, never a panic.
 #![no_main]
 
+#[path = "catalogue.rs"]
+mod catalogue;
+
+use catalogue::catalogue;
 use libfuzzer_sys::fuzz_target;
 use pedigree::card::{Metadata, OneOrMany};
-use pedigree::license::{Catalogue, normalize};
-use std::sync::OnceLock;
-
-fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue::builtin().expect("the built-in catalogue loads"))
-}
+use pedigree::license::normalize;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

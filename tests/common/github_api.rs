@@ -1,6 +1,7 @@
 //! Bodies the GitHub REST API answers with, as octocrab reads them: for mocks of it.
 
 use serde_json::{Value, json};
+use wiremock::MockServer;
 
 fn author() -> Value {
     let u = "https://api.github.com/users/pedigree-bot";
@@ -27,4 +28,18 @@ pub fn issue(number: u64, title: &str, body: &str) -> Value {
            "labels": [], "assignee": null, "assignees": [], "milestone": null, "locked": false,
            "active_lock_reason": null, "comments": 0, "created_at": "2026-01-01T00:00:00Z",
            "updated_at": "2026-01-01T00:00:00Z", "closed_at": null, "author_association": "OWNER"})
+}
+
+/// The body pedigree sent in the last write (POST, PATCH) the mock received.
+pub async fn last_body(server: &MockServer) -> String {
+    let requests = server.received_requests().await.unwrap();
+    let last = requests
+        .iter()
+        .rev()
+        .find(|r| r.method.as_str() != "GET")
+        .expect("a write");
+    serde_json::from_slice::<Value>(&last.body).unwrap()["body"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

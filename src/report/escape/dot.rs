@@ -1,19 +1,9 @@
 //! Graphviz DOT: text inside a double-quoted ID.
 
-use super::visible;
-
 /// Card text for inside a DOT string: quotes and backslashes escaped (a backslash would start
 /// a DOT escape such as `\N` or `\l`), hidden characters and line breaks shown.
 pub fn string(text: &str) -> String {
-    let shown = visible(text);
-    let mut out = String::with_capacity(shown.len() + 4);
-    for c in shown.chars() {
-        if matches!(c, '"' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    super::backslashed(text, &['"', '\\'])
 }
 
 #[cfg(test)]

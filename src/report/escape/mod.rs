@@ -53,6 +53,20 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`visible`] text with a backslash before each of `special`: the escape of formats where a
+/// backslash quotes the next character (DOT strings, SARIF messages).
+pub(crate) fn backslashed(text: &str, special: &[char]) -> String {
+    let shown = visible(text);
+    let mut out = String::with_capacity(shown.len() + 4);
+    for c in shown.chars() {
+        if special.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A zero-width space: it breaks a mention, reference or autolink without changing what is read.
 const BREAK: char = '\u{200b}';
 

@@ -1,19 +1,9 @@
 //! SARIF message text. It is plain text, except that `[text](target)` is an embedded link
 //! (SARIF 2.1.0, §3.11.6) which code scanning shows as one: a literal bracket is escaped.
 
-use super::visible;
-
 /// Card text for a SARIF `message.text`: brackets escaped, hidden characters shown.
 pub fn text(text: &str) -> String {
-    let shown = visible(text);
-    let mut out = String::with_capacity(shown.len() + 4);
-    for c in shown.chars() {
-        if matches!(c, '[' | ']') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    super::backslashed(text, &['[', ']'])
 }
 
 #[cfg(test)]
