@@ -254,3 +254,20 @@ fn the_nesting_bound_refuses_no_card_of_the_crawl() {
     assert!(cards > 1000);
     assert!(deepest.0 <= 16, "{deepest:?}");
 }
+
+/// Found by `cargo fuzz run card`: the YAML parser counts a lone CR as a line break, and its
+/// error then pointed past the end of README.md.
+#[test]
+fn a_yaml_error_after_lone_carriage_returns_points_into_the_file() {
+    let card = format!(
+        "---\nlicense: mit\nlanguage:\n- {}ar\nmetrics:\n- [x\n---\n# body\n",
+        "\r".repeat(200)
+    );
+    let parsed = Card::parse(&card);
+    let lines = card.lines().count();
+    assert!(!parsed.problems.is_empty());
+    for problem in &parsed.problems {
+        let line = problem.line.unwrap();
+        assert!((1..=lines).contains(&line), "line {line} of {lines}");
+    }
+}

@@ -147,7 +147,10 @@ impl Metadata {
                 // serde_yaml counts lines from the start of the YAML block; README.md lines are
                 // what a user (and a GitHub annotation) needs.
                 let offset = first_line - 1;
-                let line = err.location().map(|l| l.line() + offset);
+                // The parser also breaks lines at a lone CR, which README.md lines do not count:
+                // a line past the front matter is its closing fence.
+                let fence = first_line + yaml.lines().count();
+                let line = err.location().map(|l| (l.line() + offset).min(fence));
                 let message = format!(
                     "front matter is not valid YAML: {}",
                     shift_line_numbers(&err.to_string(), offset)
