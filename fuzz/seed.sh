@@ -28,7 +28,7 @@ cp "$root/examples/pedigree.yml" "$corpus/config/"
 # Snapshot lines: the mirror as a snapshot, one line per seed.
 snapshot="$(mktemp --suffix=.jsonl)"
 trap 'rm -f "$snapshot"' EXIT
-(cd "$root" && cargo run -q --release -- snapshot "$mirror" -o "$snapshot")
+(cd "$root" && cargo run -q -- snapshot "$mirror" -o "$snapshot")
 split -l 1 -a 5 "$snapshot" "$corpus/snapshot_line/line-"
 for target in card licence_expression rules config snapshot_line; do
   echo "$target: $(ls "$corpus/$target" | wc -l) seeds"
