@@ -124,6 +124,7 @@ fn one_discussion_per_model_then_nothing_then_a_comment_when_findings_change() {
             title: "License compliance: is MIT right?".into(),
             author: "someone".into(),
             comments: vec!["Just asking".into()],
+            ..Discussion::default()
         }],
     );
     let first = run(&hub, &f, &["--post"], Some(TOKEN));

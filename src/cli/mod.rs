@@ -4,3 +4,4 @@ pub mod args;
 pub mod notify;
 pub mod output;
 pub mod progress;
+pub mod snapshot;
