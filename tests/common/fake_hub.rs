@@ -41,6 +41,8 @@ pub enum RepoFault {
     ServerError { times: u32 },
     /// The first `times` model-info bodies are cut off half-way.
     Truncated { times: u32 },
+    /// Its discussions answer 503, always.
+    DiscussionsDown,
 }
 
 /// A fault injected into every `n`-th request across the server.
@@ -914,6 +916,13 @@ fn discussions(
 ) -> Response {
     if info_of(state, id).is_none() {
         return repo_not_found(who);
+    }
+    if let Some(RepoFault::DiscussionsDown) = state.faults.repos.get(id) {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            None,
+            "discussions are down",
+        );
     }
     let author = match who {
         Caller::Accepted => "pedigree-bot",

@@ -39,6 +39,8 @@ pub struct Entry {
     /// The `Link: rel="next"` URL of a listing page.
     pub next: Option<String>,
     pub body: Vec<u8>,
+    /// The file does not exist at that commit (a 404 `EntryNotFound`, which cannot change).
+    pub absent: bool,
 }
 
 #[derive(Default)]
@@ -146,10 +148,17 @@ impl Store {
         let read = || -> DbResult<Option<Row>> {
             let txn = self.db.begin_read().map_err(boxed)?;
             let bytes = txn
-                .open_table(RESPONSES).map_err(boxed)?
-                .get(key).map_err(boxed)?
+                .open_table(RESPONSES)
+                .map_err(boxed)?
+                .get(key)
+                .map_err(boxed)?
                 .map(|v| v.value().to_vec());
-            let day = txn.open_table(USED).map_err(boxed)?.get(key).map_err(boxed)?.map(|v| v.value());
+            let day = txn
+                .open_table(USED)
+                .map_err(boxed)?
+                .get(key)
+                .map_err(boxed)?
+                .map(|v| v.value());
             Ok(bytes.map(|b| (b, day)))
         };
         let (bytes, day) = match read() {
@@ -201,7 +210,9 @@ impl Store {
                 let mut responses = txn.open_table(RESPONSES).map_err(boxed)?;
                 let mut used = txn.open_table(USED).map_err(boxed)?;
                 for (key, bytes) in &pending.entries {
-                    responses.insert(key.as_str(), bytes.as_slice()).map_err(boxed)?;
+                    responses
+                        .insert(key.as_str(), bytes.as_slice())
+                        .map_err(boxed)?;
                     used.insert(key.as_str(), self.today).map_err(boxed)?;
                 }
                 for key in &pending.touched {
@@ -232,6 +243,7 @@ struct Stored {
     etag: Option<String>,
     next: Option<String>,
     body: Vec<u8>,
+    absent: bool,
 }
 
 impl Stored {
@@ -240,6 +252,7 @@ impl Stored {
             etag: entry.etag.clone(),
             next: entry.next.clone(),
             body: lz4_flex::compress_prepend_size(&entry.body),
+            absent: entry.absent,
         }
     }
 
@@ -248,6 +261,7 @@ impl Stored {
             etag: self.etag,
             next: self.next,
             body: lz4_flex::decompress_size_prepended(&self.body).ok()?,
+            absent: self.absent,
         })
     }
 }
@@ -267,6 +281,7 @@ mod tests {
                     etag: Some("\"1\"".into()),
                     next: None,
                     body: b"hello".to_vec(),
+                    absent: false,
                 },
             );
             // Not yet committed, but the run that wrote it is over when the store is dropped.

@@ -302,6 +302,12 @@ impl HubHttp {
         if let Some(entry) = &cached
             && (caching == Caching::Immutable || self.offline)
         {
+            if entry.absent {
+                self.from_cache.fetch_add(1, Ordering::Relaxed);
+                return Err(SourceError::NotFound(format!(
+                    "{what}: the repo has no such file at that commit"
+                )));
+            }
             return Ok(from_cache(entry.clone()));
         }
         if self.offline {
@@ -335,6 +341,7 @@ impl HubHttp {
                                     etag,
                                     next: next.as_ref().map(Url::to_string),
                                     body: body.clone(),
+                                    absent: false,
                                 },
                             );
                         }
@@ -383,6 +390,22 @@ impl HubHttp {
                     let error = status_error(status, &headers, what, self.authorization.is_some());
                     if matches!(error, SourceError::Rejected(_)) {
                         let _ = self.rejected.set(error.clone());
+                    }
+                    // A file missing at a commit stays missing: the next run need not ask.
+                    if caching == Caching::Immutable
+                        && status == StatusCode::NOT_FOUND
+                        && headers
+                            .get("x-error-code")
+                            .is_some_and(|c| c == "EntryNotFound")
+                        && let Some(cache) = &self.cache
+                    {
+                        cache.put(
+                            &key,
+                            &Entry {
+                                absent: true,
+                                ..Entry::default()
+                            },
+                        );
                     }
                     return Err(error);
                 }
