@@ -874,3 +874,56 @@ fn an_orphan_audited_alone_gets_parents_suggested_from_the_hub_search() {
         "the Hub was searched"
     );
 }
+
+#[test]
+fn rate_limit_waits_are_told_to_the_progress_reporter() {
+    use pedigree::progress::Progress;
+    use pedigree::source::{HubClient, HubOptions, Source};
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+    impl Progress for Recorder {
+        fn stage(&self, _: &str, _: Option<u64>) {}
+        fn advance(&self, _: u64) {}
+        fn waiting(&self, why: Option<(&str, Duration)>) {
+            let said = why.map_or("resumed".to_string(), |(w, _)| w.to_string());
+            self.0.lock().unwrap().push(said);
+        }
+    }
+    let hub = FakeHub::start(
+        &examples(),
+        Faults {
+            rate_limits: Some(RateLimits {
+                window_secs: 1,
+                api: 2,
+                resolvers: 100,
+            }),
+            ..Faults::default()
+        },
+    );
+    let recorder = Arc::new(Recorder::default());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = runtime.enter();
+    let client = HubClient::new(HubOptions {
+        progress: Some(recorder.clone()),
+        ..HubOptions::new(hub.url.clone())
+    })
+    .unwrap();
+    for id in [
+        "google/gemma-2b",
+        "microsoft/phi-2",
+        "meta-llama/Llama-2-7b-hf",
+    ] {
+        runtime.block_on(client.model(id)).unwrap();
+    }
+    let said = recorder.0.lock().unwrap().clone();
+    assert!(
+        said.iter().any(|s| s == "Hub rate limit (api)") && said.contains(&"resumed".into()),
+        "{said:?}"
+    );
+    assert_eq!(hub.too_many(), 0, "the window was waited out, not overrun");
+}

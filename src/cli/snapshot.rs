@@ -57,13 +57,17 @@ pub(crate) fn snapshot(
     quiet: bool,
     hub: &HubArgs,
 ) -> Result<u8> {
-    if let What::Mirror(dir) = &what {
-        let written = write_to(output, |out| {
-            pedigree::source::write_snapshot(dir, out).map_err(anyhow::Error::msg)
-        })?;
-        eprintln!("pedigree: wrote {written} models to {}", output.display());
-        return Ok(crate::EXIT_CLEAN);
-    }
+    let roots = match what {
+        What::Mirror(dir) => {
+            let written = write_to(output, |out| {
+                pedigree::source::write_snapshot(&dir, out).map_err(anyhow::Error::msg)
+            })?;
+            eprintln!("pedigree: wrote {written} models to {}", output.display());
+            return Ok(crate::EXIT_CLEAN);
+        }
+        What::Families(roots) => Some(roots),
+        What::WholeHub => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -72,8 +76,8 @@ pub(crate) fn snapshot(
     let bar = Bar::for_terminal(quiet).map(Arc::new);
     let client = hub.client(None, bar.clone().map(|b| b as Arc<dyn Progress>))?;
     let progress = bar.as_deref().map(|b| b as &dyn Progress);
-    let crawled: Crawled = match what {
-        What::Families(roots) => {
+    let crawled: Crawled = match roots {
+        Some(roots) => {
             let crawl = Crawl {
                 source: &client,
                 cards,
@@ -87,8 +91,7 @@ pub(crate) fn snapshot(
             })?;
             crawled
         }
-        What::WholeHub => runtime.block_on(whole_hub(&client, cards, output, progress))?,
-        What::Mirror(_) => unreachable!("converted above"),
+        None => runtime.block_on(whole_hub(&client, cards, output, progress))?,
     };
     if let Some(bar) = &bar {
         bar.done();
