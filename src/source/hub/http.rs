@@ -455,13 +455,14 @@ impl HubHttp {
             request = request.header(IF_NONE_MATCH, tag);
         }
         self.count(bucket);
+        let sent = Instant::now();
         let result = tokio::time::timeout(limit, async {
             let response = request
                 .send()
                 .await
                 .map_err(|e| Failure::Transport(format!("{what}: {}", describe(&e))))?;
             if let Some(quota) = rate_limit::parse(response.headers()) {
-                self.limiter.observe(bucket, &quota, Instant::now());
+                self.limiter.observe(bucket, &quota, sent, Instant::now());
             }
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
@@ -516,13 +517,14 @@ impl HubHttp {
             request = request.header(AUTHORIZATION, auth.clone());
         }
         self.count(bucket);
+        let sent = Instant::now();
         let result = tokio::time::timeout(limit, async {
             let response = request
                 .send()
                 .await
                 .map_err(|e| SourceError::Unavailable(format!("{what}: {}", describe(&e))))?;
             if let Some(quota) = rate_limit::parse(response.headers()) {
-                self.limiter.observe(bucket, &quota, Instant::now());
+                self.limiter.observe(bucket, &quota, sent, Instant::now());
             }
             let status = response.status();
             if !status.is_success() {

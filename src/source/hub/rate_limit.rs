@@ -131,10 +131,14 @@ const SAME_WINDOW: Duration = Duration::from_millis(1500);
 
 #[derive(Debug, Default)]
 struct Window {
-    /// Requests this window still allows, as far as is known.
+    /// Requests this window still allows, as far as is known: what the Hub last said, less what
+    /// was sent since (a request is counted when it is let through, before it is answered).
     remaining: Option<u64>,
     reset_at: Option<Instant>,
     limit: Option<u64>,
+    /// When this client's view of the window began (its last reset): an answer to a request
+    /// sent before then speaks of the window before.
+    opened: Option<Instant>,
 }
 
 /// The known state of every bucket, shared by all requests of a client.
@@ -152,6 +156,7 @@ impl Limiter {
             // A fresh window: its quota, if the policy said it, else unknown until the next answer.
             w.remaining = w.limit;
             w.reset_at = None;
+            w.opened = Some(now);
         }
         match w.remaining {
             None => None,
@@ -163,27 +168,42 @@ impl Limiter {
         }
     }
 
-    /// Learns from a response's headers. Answers of an older window (arriving late) are ignored.
-    pub fn observe(&self, bucket: Bucket, quota: &Quota, now: Instant) {
+    /// Learns from the headers of the answer to a request sent at `sent`.
+    pub fn observe(&self, bucket: Bucket, quota: &Quota, sent: Instant, now: Instant) {
         let bucket = quota.bucket.unwrap_or(bucket);
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let w = windows.entry(bucket).or_default();
         if quota.limit.is_some() {
             w.limit = quota.limit;
         }
+        if w.opened.is_some_and(|opened| sent < opened) {
+            return;
+        }
         let reset_at = now + quota.reset_in;
         match w.reset_at {
+            // An older window's answer, arriving late.
             Some(current) if reset_at + SAME_WINDOW < current => {}
+            // The same window: requests let through but not yet counted by the Hub are
+            // already taken off ours, so the lower figure is the true one.
             Some(current) if reset_at <= current + SAME_WINDOW => {
-                // Requests sent but not yet counted by the Hub are already taken off ours.
                 w.remaining = Some(
                     w.remaining
                         .map_or(quota.remaining, |r| r.min(quota.remaining)),
                 );
             }
-            _ => {
+            // The first answer of a window this client opened: what it counted holds too.
+            None => {
+                w.remaining = Some(
+                    w.remaining
+                        .map_or(quota.remaining, |r| r.min(quota.remaining)),
+                );
+                w.reset_at = Some(reset_at);
+            }
+            // The Hub's window turned before this client expected.
+            Some(_) => {
                 w.remaining = Some(quota.remaining);
                 w.reset_at = Some(reset_at);
+                w.opened = Some(sent);
             }
         }
     }
@@ -245,7 +265,7 @@ mod tests {
             None,
             "unknown: no limit assumed"
         );
-        limiter.observe(Bucket::Api, &quota, now);
+        limiter.observe(Bucket::Api, &quota, now, now);
         assert_eq!(limiter.take(Bucket::Api, now), None);
         assert_eq!(limiter.take(Bucket::Api, now), None);
         let wait = limiter.take(Bucket::Api, now).expect("spent");
@@ -260,6 +280,7 @@ mod tests {
                 ..quota
             },
             now,
+            now,
         );
         assert!(limiter.take(Bucket::Api, now).is_some());
         // After the reset, the policy's quota is there again.
@@ -268,6 +289,31 @@ mod tests {
             assert_eq!(limiter.take(Bucket::Api, later), None);
         }
         assert!(limiter.take(Bucket::Api, later).is_some());
+    }
+
+    #[test]
+    fn what_was_let_through_in_a_new_window_is_not_forgotten() {
+        let limiter = Limiter::default();
+        let t0 = Instant::now();
+        let quota = |remaining, reset| Quota {
+            bucket: Some(Bucket::Resolvers),
+            remaining,
+            reset_in: Duration::from_secs(reset),
+            limit: Some(10),
+            window: Some(Duration::from_secs(2)),
+        };
+        // A window spent, with the policy known.
+        limiter.observe(Bucket::Resolvers, &quota(0, 2), t0, t0);
+        let t1 = t0 + Duration::from_secs(2);
+        // A new window: ten requests let through before any answer comes back.
+        for _ in 0..10 {
+            assert_eq!(limiter.take(Bucket::Resolvers, t1), None);
+        }
+        // An answer sent in the old window, arriving late, changes nothing.
+        limiter.observe(Bucket::Resolvers, &quota(0, 1), t0, t1);
+        // The first answer of the new window has counted one request: nine more would overrun.
+        limiter.observe(Bucket::Resolvers, &quota(9, 2), t1, t1);
+        assert!(limiter.take(Bucket::Resolvers, t1).is_some());
     }
 
     #[test]
