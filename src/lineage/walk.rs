@@ -100,15 +100,37 @@ impl<'a> LineageBuilder<'a> {
             .into_iter()
             .filter(|r| !childless.contains(r))
             .collect();
+        // Each level's children are listed while the level before is read: the listing says
+        // which children have children of their own, so the two need not wait for each other.
+        let mut pending: Vec<Listed> = Vec::new();
         let mut found = 0;
         let mut depth = 0;
-        while !frontier.is_empty() && depth < self.max_depth && !family.truncated {
-            let lists = futures_util::future::join_all(
-                frontier.iter().map(|id| self.source.listed_children(id)),
-            )
-            .await;
+        loop {
+            let listing = !frontier.is_empty() && depth < self.max_depth && !family.truncated;
+            if !listing && pending.is_empty() {
+                return family;
+            }
+            let parents = std::mem::take(&mut frontier);
+            let source = self.source;
+            let list = async move {
+                let lists = if listing {
+                    futures_util::future::join_all(
+                        parents.iter().map(|id| source.listed_children(id)),
+                    )
+                    .await
+                } else {
+                    Vec::new()
+                };
+                parents.into_iter().zip(lists).collect::<Vec<_>>()
+            };
+            let (lists, _) =
+                futures_util::future::join(list, self.read(std::mem::take(&mut pending))).await;
+            if !listing {
+                continue;
+            }
+            depth += 1;
             let mut level = Vec::new();
-            'lists: for (parent, list) in frontier.iter().zip(lists) {
+            'lists: for (parent, list) in lists {
                 match list {
                     Ok(children) => {
                         for child in children {
@@ -122,23 +144,20 @@ impl<'a> LineageBuilder<'a> {
                             }
                         }
                     }
-                    Err(e) => family.errors.push((parent.clone(), e)),
+                    Err(e) => family.errors.push((parent, e)),
                 }
             }
             if found >= max {
                 family.truncated = true;
             }
-            let ids: Vec<String> = level.iter().map(|l| l.id.clone()).collect();
-            let childless = self.read(level).await;
-            frontier = ids
+            family.ids.extend(level.iter().map(|l| l.id.clone()));
+            frontier = level
                 .iter()
-                .filter(|id| !childless.contains(*id))
-                .cloned()
+                .filter(|l| !l.childless())
+                .map(|l| l.id.clone())
                 .collect();
-            family.ids.extend(ids);
-            depth += 1;
+            pending = level;
         }
-        family
     }
 
     /// Reads `ids` (those not read yet) and all of their ancestors up to `max_depth` generations
