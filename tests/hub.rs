@@ -16,22 +16,6 @@ fn examples() -> std::path::PathBuf {
     repo_root().join("examples/mirror")
 }
 
-/// `(model, rule, fingerprint)` of every finding: what "the same findings" means.
-fn findings(run: &Run) -> BTreeSet<(String, String, String)> {
-    run.json()["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{}\n{}", run.stdout, run.stderr))
-        .iter()
-        .map(|f| {
-            (
-                f["model"].as_str().unwrap().into(),
-                f["rule"].as_str().unwrap().into(),
-                f["fingerprint"].as_str().unwrap().into(),
-            )
-        })
-        .collect()
-}
-
 fn via_hub(hub: &FakeHub, args: &[&str], extra: &[&str]) -> Run {
     let mut all: Vec<&str> = args.to_vec();
     all.extend([
@@ -110,7 +94,7 @@ fn hub_runs_equal_mirror_runs() {
     for root in ROOTS {
         let a = via_mirror(&examples(), &["family", root]);
         let b = via_hub(&hub, &["family", root], &[]);
-        assert_eq!(findings(&a), findings(&b), "family {root}\n{}", b.stderr);
+        assert_eq!(a.findings(), b.findings(), "family {root}\n{}", b.stderr);
         assert_eq!(a.json()["models"], b.json()["models"], "family {root}");
     }
     for id in [
@@ -121,7 +105,7 @@ fn hub_runs_equal_mirror_runs() {
     ] {
         let a = via_mirror(&examples(), &["audit", id]);
         let b = via_hub(&hub, &["audit", id], &[]);
-        assert_eq!(findings(&a), findings(&b), "audit {id}\n{}", b.stderr);
+        assert_eq!(a.findings(), b.findings(), "audit {id}\n{}", b.stderr);
     }
 }
 
@@ -234,7 +218,7 @@ fn faults_lose_nothing() {
         let a = via_hub(&clean, &["family", root], &[]);
         let b = via_hub(&faulty, &["family", root], &["--request-timeout", "1"]);
         assert_eq!(b.code, 0, "{}", b.stderr);
-        assert_eq!(findings(&a), findings(&b), "family {root}\n{}", b.stderr);
+        assert_eq!(a.findings(), b.findings(), "family {root}\n{}", b.stderr);
     }
     assert!(
         faulty.requests() > clean.requests(),
@@ -263,7 +247,7 @@ fn rate_limits_without_retry_after_are_waited_out_with_nothing_lost() {
     let took = started.elapsed();
     let mirror = via_mirror(&examples(), &["family", "meta-llama/Llama-2-7b-hf"]);
     assert_eq!(limited.code, 0, "{}", limited.stderr);
-    assert_eq!(findings(&mirror), findings(&limited), "{}", limited.stderr);
+    assert_eq!(mirror.findings(), limited.findings(), "{}", limited.stderr);
     assert_eq!(mirror.json()["models"], limited.json()["models"]);
     let resolvers = hub.resolver_requests();
     assert!(
@@ -638,7 +622,7 @@ fn offline_runs_read_only_the_cache() {
     let offline = with_env(&args, &[("HF_HUB_OFFLINE", "1")]);
     assert_eq!(hub.requests(), before, "HF_HUB_OFFLINE sent a request");
     assert_eq!(offline.code, 0, "{}", offline.stderr);
-    assert_eq!(findings(&online), findings(&offline));
+    assert_eq!(online.findings(), offline.findings());
     // Nothing cached: the run cannot be complete.
     let empty = tempfile::tempdir().unwrap();
     let mut cold: Vec<&str> = args.to_vec();
@@ -691,7 +675,8 @@ fn namespace_less_ids_and_cards_known_only_as_card_data() {
     let info_path = f.path().join("b/no-readme/info.json");
     let mut info: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
-    info["siblings"] = serde_json::json!([{"rfilename": "config.json"}]);
+    info["siblings"] =
+        serde_json::json!([{"rfilename": "config.json"}, {"rfilename": "model.safetensors"}]);
     std::fs::write(&info_path, info.to_string()).unwrap();
     let hub = FakeHub::start(f.path(), Faults::default());
     for id in ["a/child", "b/no-readme"] {
@@ -703,8 +688,8 @@ fn namespace_less_ids_and_cards_known_only_as_card_data() {
             on_hub.stderr
         );
         assert_eq!(
-            findings(&on_hub),
-            findings(&via_mirror(f.path(), &["audit", id]))
+            on_hub.findings(),
+            via_mirror(f.path(), &["audit", id]).findings()
         );
     }
     assert!(
@@ -753,14 +738,14 @@ fn a_warm_cache_reads_no_card_again_and_a_corrupt_cache_is_replaced() {
             > 0,
         "listings and infos are revalidated"
     );
-    assert_eq!(findings(&first), findings(&second));
+    assert_eq!(first.findings(), second.findings());
     // One file, not a file per answer.
     let entries: Vec<_> = std::fs::read_dir(cache.path()).unwrap().flatten().collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
     std::fs::write(entries[0].path(), b"garbage").unwrap();
     let third = pedigree(&args, &repo_root());
     assert_eq!(third.code, 0, "{}", third.stderr);
-    assert_eq!(findings(&first), findings(&third));
+    assert_eq!(first.findings(), third.findings());
 }
 
 #[test]

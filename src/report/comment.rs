@@ -128,6 +128,7 @@ mod tests {
             findings,
             summary,
             places: Default::default(),
+            incomplete: Vec::new(),
         }
     }
 

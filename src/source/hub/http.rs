@@ -190,6 +190,30 @@ impl HubHttp {
         url.origin() == self.endpoint.origin()
     }
 
+    /// The request with the token, when it goes to the endpoint's own origin.
+    fn authorised(&self, request: reqwest::RequestBuilder, url: &Url) -> reqwest::RequestBuilder {
+        match &self.authorization {
+            Some(auth) if self.same_origin(url) => request.header(AUTHORIZATION, auth.clone()),
+            _ => request,
+        }
+    }
+
+    /// Sends a request, counted against its bucket, and learns the bucket's window from the
+    /// answer.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        bucket: Bucket,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.count(bucket);
+        let sent = Instant::now();
+        let response = request.send().await?;
+        if let Some(quota) = rate_limit::parse(response.headers()) {
+            self.limiter.observe(bucket, &quota, sent, Instant::now());
+        }
+        Ok(response)
+    }
+
     fn count(&self, bucket: Bucket) {
         let i = match bucket {
             Bucket::Api => 0,
@@ -445,25 +469,15 @@ impl HubHttp {
         .map_err(|_| Failure::Final(SourceError::Other("the HTTP client was closed".into())))?;
         let left = self.left().map_err(|_| Failure::Deadline)?;
         let limit = left.map_or(self.request_timeout, |l| l.min(self.request_timeout));
-        let mut request = self.client.get(url.clone());
-        if let Some(auth) = &self.authorization
-            && self.same_origin(url)
-        {
-            request = request.header(AUTHORIZATION, auth.clone());
-        }
+        let mut request = self.authorised(self.client.get(url.clone()), url);
         if let Some(tag) = etag {
             request = request.header(IF_NONE_MATCH, tag);
         }
-        self.count(bucket);
-        let sent = Instant::now();
         let result = tokio::time::timeout(limit, async {
-            let response = request
-                .send()
+            let response = self
+                .send(request, bucket)
                 .await
                 .map_err(|e| Failure::Transport(format!("{what}: {}", describe(&e))))?;
-            if let Some(quota) = rate_limit::parse(response.headers()) {
-                self.limiter.observe(bucket, &quota, sent, Instant::now());
-            }
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
                 return Ok(Attempt::NotModified);
@@ -510,22 +524,12 @@ impl HubHttp {
             .acquire()
             .await
             .map_err(|_| SourceError::Other("the HTTP client was closed".into()))?;
-        let mut request = self.client.post(url.clone()).json(payload);
-        if let Some(auth) = &self.authorization
-            && self.same_origin(&url)
-        {
-            request = request.header(AUTHORIZATION, auth.clone());
-        }
-        self.count(bucket);
-        let sent = Instant::now();
+        let request = self.authorised(self.client.post(url.clone()).json(payload), &url);
         let result = tokio::time::timeout(limit, async {
-            let response = request
-                .send()
+            let response = self
+                .send(request, bucket)
                 .await
                 .map_err(|e| SourceError::Unavailable(format!("{what}: {}", describe(&e))))?;
-            if let Some(quota) = rate_limit::parse(response.headers()) {
-                self.limiter.observe(bucket, &quota, sent, Instant::now());
-            }
             let status = response.status();
             if !status.is_success() {
                 if status == StatusCode::TOO_MANY_REQUESTS {
