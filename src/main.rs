@@ -38,9 +38,9 @@ const EXIT_FINDINGS: u8 = 1;
 pub(crate) const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // Retries are routine and logged at debug: said only when asked (PEDIGREE_LOG=debug).
     let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
-        // Retries are routine; say them only when asked (PEDIGREE_LOG=debug).
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reqwest_retry=error"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -274,6 +274,13 @@ pub(crate) struct HubArgs {
     pub(crate) revision: Option<String>,
 }
 
+/// When the run began: `--timeout` counts from here for every client of the run (the models'
+/// and the notifiers').
+fn run_started() -> tokio::time::Instant {
+    static STARTED: std::sync::OnceLock<tokio::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(tokio::time::Instant::now)
+}
+
 impl HubArgs {
     /// The token, as huggingface_hub finds it, with where it was found.
     pub(crate) fn token(&self) -> Result<Option<(hub::Token, hub::Found)>> {
@@ -295,9 +302,7 @@ impl HubArgs {
         HubOptions {
             token,
             concurrency: self.concurrency,
-            deadline: Some(
-                tokio::time::Instant::now() + std::time::Duration::from_secs(self.timeout),
-            ),
+            deadline: Some(run_started() + std::time::Duration::from_secs(self.timeout)),
             cache_dir,
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
             offline: hub::env_flag("HF_HUB_OFFLINE"),
