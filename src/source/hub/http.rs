@@ -251,10 +251,28 @@ impl HubHttp {
         Ok(())
     }
 
-    /// Waits, when the bucket's window is spent, for its reset; fails when that is after the
-    /// deadline.
-    async fn pace(&self, bucket: Bucket, what: &str) -> Result<(), SourceError> {
-        while let Some(until) = self.limiter.take(bucket, Instant::now()) {
+    /// A permit to send one request of the bucket: a place among the requests in flight, and
+    /// one request of the bucket's window. When the window is spent, the place is given up
+    /// while the reset is waited for (so other buckets go on); that reset after the deadline
+    /// fails at once. Taking the window's request only with a place in hand keeps what was let
+    /// through but not yet answered to the requests in flight.
+    async fn permit(
+        &self,
+        bucket: Bucket,
+        what: &str,
+    ) -> Result<tokio::sync::SemaphorePermit<'_>, SourceError> {
+        loop {
+            let permit = match self.left().map_err(|_| Self::out_of_time(what))? {
+                Some(left) => tokio::time::timeout(left, self.permits.acquire())
+                    .await
+                    .map_err(|_| Self::out_of_time(what))?,
+                None => self.permits.acquire().await,
+            }
+            .map_err(|_| SourceError::Other("the HTTP client was closed".into()))?;
+            let Some(until) = self.limiter.take(bucket, Instant::now()) else {
+                return Ok(permit);
+            };
+            drop(permit);
             if self.deadline.is_some_and(|d| until >= d) {
                 return Err(SourceError::Unavailable(format!(
                     "{what}: the Hub's `{}` rate limit lifts only after the run's --timeout",
@@ -270,7 +288,6 @@ impl HubHttp {
                 p.waiting(None);
             }
         }
-        Ok(())
     }
 
     fn announce(&self, bucket: Bucket, until: Instant, wait: Duration) {
@@ -343,7 +360,6 @@ impl HubHttp {
         let etag = cached.as_ref().and_then(|e| e.etag.clone());
         let (mut failures, mut limited) = (0, 0);
         loop {
-            self.pace(bucket, what).await?;
             let outcome = self
                 .attempt(&url, bucket, etag.as_deref(), max_bytes, what)
                 .await;
@@ -459,14 +475,7 @@ impl HubHttp {
         max_bytes: u64,
         what: &str,
     ) -> Result<Attempt, Failure> {
-        let left = self.left().map_err(|_| Failure::Deadline)?;
-        let permit = match left {
-            Some(left) => tokio::time::timeout(left, self.permits.acquire())
-                .await
-                .map_err(|_| Failure::Deadline)?,
-            None => self.permits.acquire().await,
-        }
-        .map_err(|_| Failure::Final(SourceError::Other("the HTTP client was closed".into())))?;
+        let permit = self.permit(bucket, what).await.map_err(Failure::Final)?;
         let left = self.left().map_err(|_| Failure::Deadline)?;
         let limit = left.map_or(self.request_timeout, |l| l.min(self.request_timeout));
         let mut request = self.authorised(self.client.get(url.clone()), url);
@@ -516,14 +525,9 @@ impl HubHttp {
             )));
         }
         let bucket = Bucket::of_path(url.path());
-        self.pace(bucket, what).await?;
+        let _permit = self.permit(bucket, what).await?;
         let left = self.left().map_err(|_| Self::out_of_time(what))?;
         let limit = left.map_or(self.request_timeout, |l| l.min(self.request_timeout));
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| SourceError::Other("the HTTP client was closed".into()))?;
         let request = self.authorised(self.client.post(url.clone()).json(payload), &url);
         let result = tokio::time::timeout(limit, async {
             let response = self
