@@ -284,8 +284,15 @@ pub async fn whole_hub(
         .open(output)
         .map_err(io)?;
     // Whatever was written after the last page that completed is cut off, then appended to.
-    file.set_len(resume.as_ref().map_or(0, |r| r.bytes))
-        .map_err(io)?;
+    let kept = resume.as_ref().map_or(0, |r| r.bytes);
+    if file.metadata().map_err(io)?.len() < kept {
+        return Err(crate::Error::Usage(format!(
+            "{} is shorter than {} says it was; remove both to start over",
+            output.display(),
+            state_path.display()
+        )));
+    }
+    file.set_len(kept).map_err(io)?;
     file.seek(std::io::SeekFrom::End(0)).map_err(io)?;
     let gzip = output.extension().is_some_and(|e| e == "gz");
     let mut crawled = Crawled {
