@@ -599,23 +599,27 @@ fn huggingface_hub_token_conventions() {
     assert_eq!(hub.stats.auth_seen.lock().unwrap().len(), seen);
 }
 
-#[test]
-fn offline_runs_read_only_the_cache() {
-    let hub = FakeHub::start(&examples(), Faults::default());
-    let cache = tempfile::tempdir().unwrap();
-    let c = cache.path().to_str().unwrap();
-    let args = [
+/// `family ROOT` through the Hub with the HTTP cache in `cache`, as JSON.
+fn cached_family<'a>(hub: &'a FakeHub, root: &'a str, cache: &'a Path) -> [&'a str; 10] {
+    [
         "family",
-        "google/gemma-2b",
+        root,
         "--endpoint",
         &hub.url,
         "--cache-dir",
-        c,
+        cache.to_str().unwrap(),
         "--format",
         "json",
         "--fail-on",
         "never",
-    ];
+    ]
+}
+
+#[test]
+fn offline_runs_read_only_the_cache() {
+    let hub = FakeHub::start(&examples(), Faults::default());
+    let cache = tempfile::tempdir().unwrap();
+    let args = cached_family(&hub, "google/gemma-2b", cache.path());
     let online = with_env(&args, &[]);
     assert_eq!(online.code, 0, "{}", online.stderr);
     let before = hub.requests();
@@ -625,8 +629,7 @@ fn offline_runs_read_only_the_cache() {
     assert_eq!(online.findings(), offline.findings());
     // Nothing cached: the run cannot be complete.
     let empty = tempfile::tempdir().unwrap();
-    let mut cold: Vec<&str> = args.to_vec();
-    cold[5] = empty.path().to_str().unwrap();
+    let cold = cached_family(&hub, "google/gemma-2b", empty.path());
     let nothing = with_env(&cold, &[("HF_HUB_OFFLINE", "1")]);
     assert_eq!(nothing.code, 2);
     assert!(
@@ -706,19 +709,7 @@ fn namespace_less_ids_and_cards_known_only_as_card_data() {
 fn a_warm_cache_reads_no_card_again_and_a_corrupt_cache_is_replaced() {
     let hub = FakeHub::start(&examples(), Faults::default());
     let cache = tempfile::tempdir().unwrap();
-    let c = cache.path().to_str().unwrap();
-    let args = [
-        "family",
-        "meta-llama/Llama-2-7b-hf",
-        "--endpoint",
-        hub.url.as_str(),
-        "--cache-dir",
-        c,
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-    ];
+    let args = cached_family(&hub, "meta-llama/Llama-2-7b-hf", cache.path());
     let first = pedigree(&args, &repo_root());
     let (bodies, files) = (hub.bodies(), hub.resolver_requests());
     assert!(bodies > 0 && files > 0);
