@@ -131,6 +131,7 @@ fn family_report(n: usize) -> Report {
         findings: store,
         summary,
         places: Default::default(),
+        incomplete: Vec::new(),
     }
 }
 

@@ -6,31 +6,21 @@
 #[path = "support/synth.rs"]
 mod synth;
 
+#[path = "support/child.rs"]
+mod child;
+
 use std::io::{BufWriter, Write};
 use std::process::Command;
-use std::time::Instant;
 
 /// Runs a command; returns (seconds, peak resident memory in MB) of that one process.
 fn measure(command: &mut Command) -> (f64, f64) {
-    let start = Instant::now();
-    // Reaped below with wait4, which also returns the child's own peak memory.
-    #[allow(clippy::zombie_processes)]
-    let child = command.spawn().expect("spawn pedigree");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; `pid` is our own child, waited once.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4 failed");
+    let run = child::measure(command);
     assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
-        "pedigree failed: status {status}"
+        run.code == 0 || run.code == 1,
+        "pedigree failed: exit {}",
+        run.code
     );
-    // ru_maxrss is in kilobytes on Linux.
-    (
-        start.elapsed().as_secs_f64(),
-        usage.ru_maxrss as f64 / 1024.0,
-    )
+    (run.wall, run.peak_mb)
 }
 
 fn main() {

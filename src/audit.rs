@@ -5,10 +5,11 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Findings, Rule, RuleDocs, Sink, report_order};
 use crate::license::{Catalogue, Terms};
-use crate::lineage::{Lineage, LineageBuilder, NodeState, card_shingles};
+use crate::lineage::{Family, Lineage, LineageBuilder, NodeState, card_shingles};
 use crate::progress::Progress;
-use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool};
+use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool, Unread};
 use crate::source::Source;
+use crate::source::SourceError;
 use petgraph::graph::NodeIndex;
 use std::collections::{HashMap, HashSet};
 
@@ -62,24 +63,29 @@ pub struct Walked {
     pub unreadable: Vec<(String, String)>,
     /// The family was cut at `max_family` descendants.
     pub truncated: bool,
+    /// What could not be read for a transport reason (the source unreachable, timed out, rate
+    /// limited past the deadline): the findings may lack what it would have shown.
+    pub incomplete: Vec<Unread>,
 }
 
 impl Auditor<'_> {
-    /// Reads everything a target needs: its models, their ancestors, their licence files.
+    /// Reads everything a target needs: its models, their ancestors, their licence files (and,
+    /// for one model that names no parent, its possible parents).
     pub async fn walk(&self, target: &Target) -> Result<Walked> {
-        let mut truncated = false;
         let mut builder = LineageBuilder::new(self.source, self.catalogue, self.max_depth)
             .keep_bodies(self.body_budget)
             .with_progress(self.progress);
+        let mut family = Family::default();
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
             Target::Family(roots) => {
-                let (descendants, errors) = builder.descendants(roots, self.max_family).await;
-                truncated = descendants.len() >= self.max_family;
-                for (parent, error) in errors {
-                    tracing::warn!("children of {parent} could not be listed: {error}");
+                family = builder.add_family(roots, self.max_family).await;
+                for (parent, error) in &family.errors {
+                    if !error.is_transport() {
+                        tracing::warn!("children of {parent} could not be listed: {error}");
+                    }
                 }
-                roots.iter().cloned().chain(descendants).collect()
+                std::mem::take(&mut family.ids)
             }
             Target::All => self
                 .source
@@ -89,7 +95,19 @@ impl Auditor<'_> {
         };
         builder.add_upward(&ids).await;
         builder.add_files(&ids).await;
+        if let Target::Model(id) = target {
+            builder.add_candidates(id).await;
+        }
         let lineage = builder.finish();
+        let incomplete = unread(&lineage, &family.errors);
+        // A rejected token makes every answer doubtful: the run stops, whatever was read.
+        if let Some(rejected) = incomplete
+            .iter()
+            .find(|u| u.rejected)
+            .map(|u| u.reason.clone())
+        {
+            return Err(Error::Source(rejected));
+        }
         let named: &[String] = match target {
             Target::Model(id) => std::slice::from_ref(id),
             Target::Family(roots) => roots,
@@ -123,7 +141,8 @@ impl Auditor<'_> {
             lineage,
             audited,
             unreadable,
-            truncated,
+            truncated: family.truncated,
+            incomplete,
         })
     }
 
@@ -133,6 +152,7 @@ impl Auditor<'_> {
             audited,
             unreadable,
             truncated,
+            incomplete,
         } = self.walk(target).await?;
         let cycles = lineage.cycles();
         let finder = std::sync::OnceLock::new();
@@ -231,6 +251,7 @@ impl Auditor<'_> {
             findings,
             summary,
             places: Default::default(),
+            incomplete,
         })
     }
 
@@ -243,7 +264,10 @@ impl Auditor<'_> {
     ) -> Vec<ModelEntry> {
         let nodes: Vec<NodeIndex> = lineage
             .nodes()
-            .filter(|n| !matches!(lineage.node(*n).state, NodeState::BeyondDepth))
+            .filter(|n| {
+                !matches!(lineage.node(*n).state, NodeState::BeyondDepth)
+                    && !lineage.is_candidate(*n)
+            })
             .collect();
         let mut entries: Vec<ModelEntry> = nodes
             .into_iter()
@@ -292,4 +316,37 @@ impl Auditor<'_> {
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         entries
     }
+}
+
+/// What a walk could not read for a transport reason: unreadable models (audited, ancestors),
+/// children lists, licence files.
+fn unread(lineage: &Lineage, listing_errors: &[(String, SourceError)]) -> Vec<Unread> {
+    let entry = |what: String, error: &SourceError| Unread {
+        what,
+        reason: error.to_string(),
+        rejected: matches!(error, SourceError::Rejected(_)),
+    };
+    let mut out: Vec<Unread> = listing_errors
+        .iter()
+        .filter(|(_, e)| e.is_transport())
+        .map(|(parent, e)| entry(format!("children of {parent}"), e))
+        .collect();
+    for n in lineage.nodes() {
+        let node = lineage.node(n);
+        match &node.state {
+            NodeState::Unresolved(e) if e.is_transport() => out.push(entry(node.id.clone(), e)),
+            NodeState::Resolved(model) => {
+                for file in &model.files {
+                    if let Err(e) = &file.text
+                        && e.is_transport()
+                    {
+                        out.push(entry(format!("{}/{}", node.id, file.path), e));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.what.cmp(&b.what));
+    out
 }

@@ -20,6 +20,9 @@ pub enum Error {
     /// The model to audit could not be had at all (a parent that cannot be had is a finding instead).
     #[error("{model}: {message}")]
     Target { model: String, message: String },
+    /// The source refused the whole run (the Hub rejected the token).
+    #[error("{0}")]
+    Source(String),
     /// The request itself is wrong (e.g. no source to read models from).
     #[error("{0}")]
     Usage(String),

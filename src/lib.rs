@@ -12,6 +12,7 @@ pub mod audit;
 pub mod card;
 pub mod checks;
 pub mod config;
+pub mod crawl;
 pub mod error;
 pub mod findings;
 pub mod license;

@@ -19,7 +19,8 @@ use pedigree::audit::{Auditor, Target, today};
 use pedigree::config::Config;
 use pedigree::findings::RuleDocs;
 use pedigree::license::Catalogue;
-use pedigree::report::{Places, render_markdown};
+use pedigree::progress::Progress;
+use pedigree::report::{Places, plural, render_markdown};
 use pedigree::source::{LocalRepo, Mirror, Snapshot, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,16 +31,16 @@ use std::sync::Arc;
 const CONFIG_TEMPLATE: &str = include_str!("../examples/pedigree.yml");
 
 /// No finding at or above `--fail-on`.
-const EXIT_CLEAN: u8 = 0;
+pub(crate) const EXIT_CLEAN: u8 = 0;
 /// Findings at or above `--fail-on`.
 const EXIT_FINDINGS: u8 = 1;
-/// Usage, configuration or I/O error.
-const EXIT_ERROR: u8 = 2;
+/// Usage, configuration or I/O error; or a run that could not read all it needed.
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // Retries are routine and logged at debug: said only when asked (PEDIGREE_LOG=debug).
     let filter = tracing_subscriber::EnvFilter::try_from_env("PEDIGREE_LOG")
-        // Retries are routine; say them only when asked (PEDIGREE_LOG=debug).
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,reqwest_retry=error"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     // No colour: every log line is escaped as a whole, so card text quoted in it cannot act.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -103,26 +104,23 @@ fn run(cli: Cli) -> Result<u8> {
             &source,
             format,
         ),
-        Command::Snapshot { mirror, output } => {
-            let file =
-                std::fs::File::create(&output).with_context(|| format!("{}", output.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            // `-o FILE.jsonl.gz` writes it gzipped (a snapshot is mostly card text).
-            let written = if output.extension().is_some_and(|e| e == "gz") {
-                let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
-                let written = pedigree::source::write_snapshot(&mirror, &mut gz)
-                    .map_err(anyhow::Error::msg)?;
-                gz.finish()?.flush()?;
-                written
-            } else {
-                let written = pedigree::source::write_snapshot(&mirror, &mut out)
-                    .map_err(anyhow::Error::msg)?;
-                out.flush()?;
-                written
-            };
-            eprintln!("pedigree: wrote {written} models to {}", output.display());
-            Ok(EXIT_CLEAN)
-        }
+        Command::Snapshot {
+            mirror,
+            from_hub,
+            all,
+            no_cards,
+            max_depth,
+            output,
+            quiet,
+            hub,
+        } => cli::snapshot::snapshot(
+            cli::snapshot::What::of(mirror, from_hub, all)?,
+            !no_cards,
+            max_depth,
+            &output,
+            quiet,
+            &hub,
+        ),
         Command::Init { path, force } => {
             if path.exists() && !force {
                 anyhow::bail!("{} exists; pass --force to replace it", path.display());
@@ -178,7 +176,7 @@ impl Opened {
         progress: Option<&'a Bar>,
     ) -> Auditor<'a> {
         Auditor {
-            progress: progress.map(|b| b as &dyn pedigree::progress::Progress),
+            progress: progress.map(|b| b as &dyn Progress),
             source: self.source.as_ref(),
             catalogue: &self.catalogue,
             docs: &self.docs,
@@ -191,7 +189,7 @@ impl Opened {
     }
 }
 
-fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
+fn open(request: Request, args: &SourceArgs, bar: Option<&Arc<Bar>>) -> Result<Opened> {
     if let Some(jobs) = args.jobs {
         // Set once per process; a second call (never made here) would be refused, not fatal.
         let _ = rayon::ThreadPoolBuilder::new()
@@ -221,7 +219,8 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
                 Request::Model(id) => Some(id.as_str()),
                 _ => None,
             };
-            Arc::new(args.hub.client(pinned)?)
+            let progress = bar.map(|b| b.clone() as Arc<dyn Progress>);
+            Arc::new(args.hub.client(pinned, progress)?)
         }
     };
     // An `audit` argument naming an existing directory is a local repo (pre-publish check).
@@ -250,17 +249,28 @@ fn open(request: Request, args: &SourceArgs) -> Result<Opened> {
 }
 
 fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8> {
-    let opened = open(request, args)?;
-    let bar = Bar::for_terminal(args.quiet);
+    let bar = Bar::for_terminal(args.quiet).map(Arc::new);
+    let opened = open(request, args, bar.as_ref())?;
     let mut auditor = opened.auditor(
         args.max_depth,
         args.max_family,
         args.card_memory,
-        bar.as_ref(),
+        bar.as_deref(),
     );
     // Similarity figures compare every parent and child: every card is kept.
     auditor.body_budget = usize::MAX;
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
+    if let Some(bar) = &bar {
+        bar.done();
+    }
+    if let Some(first) = walked.incomplete.first() {
+        anyhow::bail!(
+            "{} could not be read from the Hub (first: {}: {}); the statistics would be wrong, so none are printed",
+            plural(walked.incomplete.len(), "thing"),
+            first.what,
+            first.reason
+        );
+    }
     let stats = pedigree::stats::compute(&walked.lineage, &walked.audited, &opened.catalogue);
     let mut out = std::io::stdout().lock();
     match format {
@@ -275,7 +285,8 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
 }
 
 fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
-    let mut opened = open(request, &opts.source)?;
+    let bar = Bar::for_terminal(opts.source.quiet).map(Arc::new);
+    let mut opened = open(request, &opts.source, bar.as_ref())?;
     pedigree::findings::apply_selection(
         &mut opened.config.overrides.severity,
         &opts.select,
@@ -284,12 +295,11 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     if opts.statistics && !matches!(opts.format, Format::Human | Format::Json) {
         anyhow::bail!("--statistics prints --format human or json");
     }
-    let bar = Bar::for_terminal(opts.source.quiet);
     let auditor = opened.auditor(
         opts.source.max_depth,
         opts.source.max_family,
         opts.source.card_memory,
-        bar.as_ref(),
+        bar.as_deref(),
     );
     let Opened {
         docs,
@@ -300,7 +310,9 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         ..
     } = &opened;
     let mut report = runtime.block_on(auditor.run(target))?;
-    drop(bar);
+    if let Some(bar) = &bar {
+        bar.done();
+    }
     let workspace = match &opts.workspace {
         Some(dir) => dir.clone(),
         None => std::env::current_dir().context("the current directory")?,
@@ -344,6 +356,21 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
             .open(&path)
             .with_context(|| format!("GITHUB_STEP_SUMMARY {}", path.display()))?;
         render_markdown(&report, &mut file)?;
+    }
+    // Fail closed: a finding that could not be seen is not a clean result. The report and the
+    // outputs above stand (the report says what was not read); notifications would tell people
+    // a partial truth (an email digest would call findings resolved that were only unread), so
+    // none are sent.
+    if let Some(first) = report.incomplete.first()
+        && !opts.allow_incomplete
+    {
+        eprintln!(
+            "error: the run is incomplete: {} could not be read (first: {}: {}); the report was written, nothing was notified; run again, or pass --allow-incomplete",
+            plural(report.incomplete.len(), "thing"),
+            first.what,
+            first.reason.replace('\n', " ")
+        );
+        return Ok(EXIT_ERROR);
     }
     // Delivery comes last: the outputs, the summary and the reports above are written even
     // when a notifier cannot deliver.

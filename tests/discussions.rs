@@ -124,6 +124,7 @@ fn one_discussion_per_model_then_nothing_then_a_comment_when_findings_change() {
             title: "License compliance: is MIT right?".into(),
             author: "someone".into(),
             comments: vec!["Just asking".into()],
+            ..Discussion::default()
         }],
     );
     let first = run(&hub, &f, &["--post"], Some(TOKEN));
@@ -185,4 +186,150 @@ fn posts_are_spaced_by_the_interval() {
         started.elapsed() >= std::time::Duration::from_millis(600),
         "two posts less than the interval apart"
     );
+}
+
+fn with_token(faults: Faults) -> Faults {
+    Faults {
+        accepted_token: Some(TOKEN.into()),
+        ..faults
+    }
+}
+
+#[test]
+fn a_second_run_on_a_busy_model_posts_nothing() {
+    let f = fixture();
+    let hub = FakeHub::start(f.path(), with_token(Faults::default()));
+    let first = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(hub.stats.writes.load(Ordering::SeqCst), 2);
+    // Then 90 newer threads: some by others with the same title prefix, a pull request, and
+    // many by the bot's own account on other subjects, so that ours is on a later page whatever
+    // the filters.
+    {
+        let mut all = hub.stats.discussions.lock().unwrap();
+        let list = all.get_mut("a/drift").unwrap();
+        for i in 0..90u64 {
+            let num = list.len() as u64 + 1;
+            let (title, author) = match i % 4 {
+                0 => (format!("License compliance: question {i}"), "someone-else"),
+                _ => (format!("Unrelated thread {i}"), "pedigree-bot"),
+            };
+            list.push(Discussion {
+                num,
+                title,
+                author: author.into(),
+                comments: vec!["Hello".into()],
+                is_pull_request: i == 7,
+                status: if i % 5 == 0 {
+                    "closed".into()
+                } else {
+                    String::new()
+                },
+                ..Discussion::default()
+            });
+        }
+    }
+    let second = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(
+        hub.stats.writes.load(Ordering::SeqCst),
+        2,
+        "a re-run posted a duplicate: {}",
+        second.stderr
+    );
+    assert!(
+        second
+            .stderr
+            .contains("a/drift: the Hub discussion already reports")
+    );
+    let paged = hub
+        .stats
+        .paths
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|p| p.starts_with("/api/models/a/drift/discussions?p=1"));
+    assert!(paged, "the second page was read");
+    // A dry run without a token (no author filter) reaches the same conclusion.
+    let dry = run(&hub, &f, &[], None);
+    assert!(
+        dry.stderr
+            .contains("a/drift: the Hub discussion already reports"),
+        "{}",
+        dry.stderr
+    );
+}
+
+#[test]
+fn a_post_whose_answer_is_lost_is_checked_not_sent_again() {
+    let f = fixture();
+    let hub = FakeHub::start(
+        f.path(),
+        with_token(Faults {
+            lost_post_answers: 1,
+            ..Faults::default()
+        }),
+    );
+    let out = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        hub.stats.writes.load(Ordering::SeqCst),
+        2,
+        "one post per model: {}",
+        out.stderr
+    );
+    assert_eq!(threads(&hub, "a/drift").len(), 1);
+    assert_eq!(threads(&hub, "b/drift").len(), 1);
+}
+
+#[test]
+fn reads_are_retried_and_an_undecidable_model_gets_no_post() {
+    let f = fixture();
+    let hub = FakeHub::start(
+        f.path(),
+        with_token(Faults {
+            every: vec![common::fake_hub::Every::ServerError { n: 4 }],
+            repos: [(
+                "b/drift".to_string(),
+                common::fake_hub::RepoFault::DiscussionsDown,
+            )]
+            .into(),
+            ..Faults::default()
+        }),
+    );
+    let out = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("b/drift"), "{}", out.stderr);
+    assert_eq!(threads(&hub, "a/drift").len(), 1, "{}", out.stderr);
+    assert!(
+        threads(&hub, "b/drift").is_empty(),
+        "posted without knowing"
+    );
+}
+
+#[test]
+fn a_closed_thread_is_not_reopened_for_the_same_findings() {
+    let f = fixture();
+    let hub = FakeHub::start(f.path(), with_token(Faults::default()));
+    assert_eq!(run(&hub, &f, &["--post"], Some(TOKEN)).code, 0);
+    hub.stats
+        .discussions
+        .lock()
+        .unwrap()
+        .get_mut("a/drift")
+        .unwrap()[0]
+        .status = "closed".into();
+    let again = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(hub.stats.writes.load(Ordering::SeqCst), 2);
+    // New findings after the close: a new thread says them.
+    f.add(model(
+        "a/drift",
+        "license: cc-by-4.0\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    let changed = run(&hub, &f, &["--post"], Some(TOKEN));
+    assert_eq!(changed.code, 0, "{}", changed.stderr);
+    let a = threads(&hub, "a/drift");
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].comments.len(), 1, "the closed thread was left alone");
 }

@@ -200,7 +200,7 @@ fn a_gated_repo_is_audited_and_its_unreadable_files_named_with_the_reason() {
     assert_eq!(note["file"], "LICENSE");
     let message = note["message"].as_str().unwrap();
     assert!(
-        message.contains("403")
+        message.contains("gated (401 GatedRepo)")
             && message.contains("HF_TOKEN")
             && message.contains("copy of `llama2`"),
         "{message}"

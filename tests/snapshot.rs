@@ -4,22 +4,6 @@
 mod common;
 
 use common::{pedigree, repo_root};
-use std::collections::BTreeSet;
-
-fn findings(run: &common::Run) -> BTreeSet<(String, String, String)> {
-    run.json()["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["model"].as_str().unwrap().into(),
-                f["rule"].as_str().unwrap().into(),
-                f["fingerprint"].as_str().unwrap().into(),
-            )
-        })
-        .collect()
-}
 
 /// `family TARGET --snapshot FILE` as JSON, run in `dir` (TARGET may be `--all`).
 fn audit_snapshot(target: &str, file: &std::path::Path, dir: &std::path::Path) -> common::Run {
@@ -77,7 +61,7 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         &repo_root(),
     );
     let snapshot = audit_snapshot("--all", &file, &repo_root());
-    assert_eq!(findings(&mirror), findings(&snapshot));
+    assert_eq!(mirror.findings(), snapshot.findings());
     let family = audit_snapshot("meta-llama/Llama-2-7b-hf", &file, &repo_root());
     assert!(family.has("acme-support/llama2-7b-helpdesk", "license-drift"));
 
@@ -97,7 +81,7 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         text.len()
     );
     let from_gz = audit_snapshot("--all", &gz, &repo_root());
-    assert_eq!(findings(&mirror), findings(&from_gz));
+    assert_eq!(mirror.findings(), from_gz.findings());
 }
 
 #[test]

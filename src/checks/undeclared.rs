@@ -54,6 +54,12 @@ impl ParentFinder {
                 }
             }
         }
+        // A model read only as a candidate has its children counted by the source, not read.
+        for (c, &n) in nodes.iter().enumerate() {
+            if let Some(known) = model(n).and_then(|m| m.info.known_children) {
+                children[c] = children[c].max(known);
+            }
+        }
         ParentFinder {
             nodes,
             candidate_of,

@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pedigree::audit::{DEFAULT_MAX_DEPTH, DEFAULT_MAX_FAMILY};
 use pedigree::findings::Severity;
+use pedigree::progress::Progress;
 use pedigree::source::hub::{self, HubClient, HubOptions};
 use std::path::PathBuf;
 
@@ -54,13 +55,33 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
         format: StatsFormat,
     },
-    /// Convert a Hub mirror into a snapshot file (JSON Lines, one model per line).
+    /// Write a snapshot file (JSON Lines, one model per line; gzipped as FILE.jsonl.gz): of a Hub
+    /// mirror, of families read from the Hub (--from-hub ROOT...), or of the whole Hub (--all).
     Snapshot {
-        /// The mirror directory.
-        mirror: PathBuf,
+        /// The mirror directory to convert.
+        #[arg(required_unless_present_any = ["from_hub", "all"], conflicts_with_all = ["from_hub", "all"])]
+        mirror: Option<PathBuf>,
+        /// Read these families (each root, its descendants and their ancestors) from the Hub.
+        #[arg(long, value_name = "ROOT", num_args = 0..)]
+        from_hub: Option<Vec<String>>,
+        /// Read every model on the Hub through its listing (alone or with --from-hub); an
+        /// interrupted run resumes from its last page when started again with the same FILE.
+        #[arg(long)]
+        all: bool,
+        /// Models' info only (the card data the listing holds), no cards or licence files.
+        #[arg(long)]
+        no_cards: bool,
+        /// Generations above the roots read (--from-hub).
+        #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
+        max_depth: usize,
         /// The snapshot to write.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: PathBuf,
+        /// No progress bar.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        #[command(flatten)]
+        hub: HubArgs,
     },
     /// Write a commented `.pedigree.yml` with every key at its default.
     Init {
@@ -118,6 +139,10 @@ pub(crate) struct AuditOpts {
     /// (default: the current directory).
     #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
     pub(crate) workspace: Option<PathBuf>,
+    /// Judge by the findings even when something could not be read from the Hub (by default
+    /// such a run writes its report, notifies no one and exits 2).
+    #[arg(long)]
+    pub(crate) allow_incomplete: bool,
     #[command(flatten)]
     pub(crate) notify: NotifyArgs,
 }
@@ -227,16 +252,19 @@ pub(crate) struct HubArgs {
     /// The Hub's base URL.
     #[arg(long, value_name = "URL", env = "HF_ENDPOINT", default_value = hub::DEFAULT_ENDPOINT)]
     pub(crate) endpoint: String,
-    /// A file holding the Hub token (default: HF_TOKEN, else ~/.cache/huggingface/token).
+    /// A file holding the Hub token (default: HF_TOKEN, HUGGING_FACE_HUB_TOKEN, else
+    /// $HF_TOKEN_PATH, $HF_HOME/token, ~/.cache/huggingface/token).
     #[arg(long, value_name = "FILE")]
     pub(crate) token_file: Option<PathBuf>,
     /// Hub requests in flight at most.
     #[arg(long, default_value_t = hub::DEFAULT_CONCURRENCY)]
     pub(crate) concurrency: usize,
-    /// Seconds the whole run may take; requests after that fail and the audit reports what it has.
+    /// Seconds the whole run may take, answers included: nothing is sent after it and answers
+    /// still arriving are cut off; what was not read makes the run incomplete.
     #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
     pub(crate) timeout: u64,
-    /// Seconds one request may take, retries included.
+    /// Seconds one attempt of one request may take, its body included (a failed attempt is
+    /// tried again, each try with this bound, all within --timeout).
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub(crate) request_timeout: u64,
     /// The HTTP cache directory (default: the platform cache directory).
@@ -250,28 +278,56 @@ pub(crate) struct HubArgs {
     pub(crate) revision: Option<String>,
 }
 
+/// When the run began: `--timeout` counts from here for every client of the run (the models'
+/// and the notifiers').
+fn run_started() -> tokio::time::Instant {
+    static STARTED: std::sync::OnceLock<tokio::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(tokio::time::Instant::now)
+}
+
 impl HubArgs {
-    /// `pinned`: the model `--revision` applies to.
-    pub(crate) fn client(&self, pinned: Option<&str>) -> Result<HubClient> {
-        let token = hub::discover_token(self.token_file.as_deref()).map_err(anyhow::Error::msg)?;
+    /// The token, as huggingface_hub finds it, with where it was found.
+    pub(crate) fn token(&self) -> Result<Option<(hub::Token, hub::Found)>> {
+        hub::discover_token(self.token_file.as_deref()).map_err(anyhow::Error::msg)
+    }
+
+    /// How to reach the Hub; `token` is the one to send. Built inside the runtime, whose clock
+    /// the deadline is measured on.
+    pub(crate) fn options(
+        &self,
+        token: Option<hub::Token>,
+        progress: Option<std::sync::Arc<dyn Progress>>,
+    ) -> HubOptions {
         let cache_dir = if self.no_cache {
             None
         } else {
             self.cache_dir.clone().or_else(hub::default_cache_dir)
         };
-        let options = HubOptions {
+        HubOptions {
             token,
             concurrency: self.concurrency,
-            deadline: Some(
-                tokio::time::Instant::now() + std::time::Duration::from_secs(self.timeout),
-            ),
+            deadline: Some(run_started() + std::time::Duration::from_secs(self.timeout)),
             cache_dir,
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            offline: hub::env_flag("HF_HUB_OFFLINE"),
+            progress,
+            ..HubOptions::new(self.endpoint.clone())
+        }
+    }
+
+    /// The client that reads models. `pinned`: the model `--revision` applies to.
+    pub(crate) fn client(
+        &self,
+        pinned: Option<&str>,
+        progress: Option<std::sync::Arc<dyn Progress>>,
+    ) -> Result<HubClient> {
+        let token = hub::for_reading(self.token()?);
+        let options = HubOptions {
             revisions: match (pinned, &self.revision) {
                 (Some(id), Some(rev)) => [(id.to_string(), rev.clone())].into(),
                 _ => Default::default(),
             },
-            ..HubOptions::new(self.endpoint.clone())
+            ..self.options(token, progress)
         };
         HubClient::new(options).map_err(anyhow::Error::msg)
     }

@@ -5,3 +5,4 @@ pub mod log;
 pub mod notify;
 pub mod output;
 pub mod progress;
+pub mod snapshot;

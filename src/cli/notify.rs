@@ -93,16 +93,21 @@ pub(crate) fn notify_hub(
     local: Option<&str>,
 ) -> Result<()> {
     let args = &opts.notify;
-    let token =
-        hub::discover_token(opts.source.hub.token_file.as_deref()).map_err(anyhow::Error::msg)?;
-    if args.post && token.is_none() {
-        bail!(
-            "--notify hub --post needs a Hub token (HF_TOKEN, --token-file or ~/.cache/huggingface/token)"
-        );
-    }
+    let found = opts.source.hub.token()?;
+    // Posting asks for the token explicitly; a dry run reads as the model reads do.
+    let token = if args.post {
+        match found {
+            Some((token, _)) => Some(token),
+            None => bail!(
+                "--notify hub --post needs a Hub token (HF_TOKEN, --token-file or ~/.cache/huggingface/token)"
+            ),
+        }
+    } else {
+        hub::for_reading(found)
+    };
     let interval = std::time::Duration::from_secs_f64(args.post_interval.max(0.0));
     let _guard = runtime.enter();
-    let hub = HubDiscussions::new(&opts.source.hub.endpoint, token.as_ref(), interval)?;
+    let hub = HubDiscussions::new(&opts.source.hub.options(token, None), interval)?;
     let mut failed = 0;
     let audited = report
         .models

@@ -112,6 +112,9 @@ pub struct Info {
     pub gated: Gated,
     /// ISO 8601, so strings compare in time order.
     pub created_at: Option<Box<str>>,
+    /// Children the source counts for a model read only as a possible parent (whose children
+    /// are not read): `undeclared-parent` weighs a model that is already a parent.
+    pub known_children: Option<u32>,
     /// The listed files the checks may read (licence material, Python code); the rest of the
     /// repo's list served at reading (relation, weights) and is not kept.
     listed: Box<[Box<str>]>,
@@ -123,6 +126,7 @@ impl Info {
             id: info.id.clone(),
             gated: info.gated,
             created_at: info.created_at.as_deref().map(Box::from),
+            known_children: None,
             listed: info
                 .files()
                 .filter(|f| FileKind::of(f).is_some())

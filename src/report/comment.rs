@@ -129,6 +129,7 @@ mod tests {
             findings,
             summary,
             places: Default::default(),
+            incomplete: Vec::new(),
         }
     }
 

@@ -43,6 +43,22 @@ pub struct Report {
     /// system; not part of the JSON report, whose files stay relative to each model's repo).
     #[serde(skip)]
     pub places: Places,
+    /// What the run could not read for a transport reason (the Hub unreachable, timed out, rate
+    /// limited past `--timeout`): the findings may lack what it would have shown. Absent from a
+    /// complete run's JSON.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<Unread>,
+}
+
+/// Something a run needed and could not read.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unread {
+    /// A model id, `children of <id>`, or `<id>/<file>`.
+    pub what: String,
+    pub reason: String,
+    /// The source rejected the credentials (not part of the report).
+    #[serde(skip)]
+    pub rejected: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -140,7 +156,7 @@ impl Report {
 }
 
 /// "1 model", "2 models".
-pub(crate) fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 

@@ -144,4 +144,36 @@ impl Source for LocalRepo {
             _ => Ok(Vec::new()),
         }
     }
+
+    async fn listed_children(&self, id: &str) -> Result<Vec<super::Listed>, SourceError> {
+        match &self.parents {
+            Some(p) if id != self.id => p.listed_children(id).await,
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    async fn model_listed(&self, listed: super::Listed) -> Result<ModelRecord, SourceError> {
+        match &self.parents {
+            Some(p) if listed.id != self.id => p.model_listed(listed).await,
+            _ => self.model(&listed.id).await,
+        }
+    }
+
+    async fn card(&self, id: &str) -> Result<Option<String>, SourceError> {
+        match &self.parents {
+            Some(p) if id != self.id => p.card(id).await,
+            _ => Ok(self.model(id).await?.readme),
+        }
+    }
+
+    async fn parent_candidates(
+        &self,
+        name: &str,
+        mentioned: &[String],
+    ) -> Result<Vec<super::Listed>, SourceError> {
+        match &self.parents {
+            Some(p) => p.parent_candidates(name, mentioned).await,
+            None => Ok(Vec::new()),
+        }
+    }
 }

@@ -25,6 +25,28 @@ struct Index {
     children: HashMap<String, Vec<String>>,
 }
 
+impl Index {
+    /// A model, and the parents its `base_model:` tags name (its info.json as read, if it was).
+    fn add(&mut self, id: &str, info: Option<Vec<u8>>) {
+        #[derive(Deserialize)]
+        struct Tags {
+            #[serde(default)]
+            tags: Vec<String>,
+        }
+        self.models.push(id.to_string());
+        let tags = info
+            .and_then(|b| serde_json::from_slice::<Tags>(&b).ok())
+            .map(|t| t.tags)
+            .unwrap_or_default();
+        for parent in parents_from_tags(&tags) {
+            self.children
+                .entry(parent)
+                .or_default()
+                .push(id.to_string());
+        }
+    }
+}
+
 /// Parents named by the Hub's `base_model:<id>` and `base_model:<relation>:<id>` tags.
 pub(crate) fn parents_from_tags(tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -72,16 +94,17 @@ impl Mirror {
     /// Built on first use: one pass over every info.json, reading only `tags`.
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
-            #[derive(Deserialize)]
-            struct Tags {
-                #[serde(default)]
-                tags: Vec<String>,
-            }
             let mut index = Index::default();
             let Ok(owners) = std::fs::read_dir(&self.root) else {
                 return index;
             };
             for owner in owners.flatten() {
+                // A model without a namespace (`gpt2`) sits at the top: <root>/gpt2/info.json.
+                let top = owner.file_name().to_string_lossy().into_owned();
+                let info = owner.path().join("info.json");
+                if valid_model_id(&top) && info.is_file() {
+                    index.add(&top, self.files.read(&info, &top).ok().flatten());
+                }
                 let Ok(names) = std::fs::read_dir(owner.path()) else {
                     continue;
                 };
@@ -95,18 +118,7 @@ impl Mirror {
                     if !valid_model_id(&id) || !info.is_file() {
                         continue;
                     }
-                    index.models.push(id.clone());
-                    let tags = self
-                        .files
-                        .read(&info, &id)
-                        .ok()
-                        .flatten()
-                        .and_then(|b| serde_json::from_slice::<Tags>(&b).ok())
-                        .map(|t| t.tags)
-                        .unwrap_or_default();
-                    for parent in parents_from_tags(&tags) {
-                        index.children.entry(parent).or_default().push(id.clone());
-                    }
+                    index.add(&id, self.files.read(&info, &id).ok().flatten());
                 }
             }
             index.models.sort();
@@ -167,5 +179,14 @@ impl Source for Mirror {
 
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
         Ok(self.index().models.clone())
+    }
+
+    async fn parent_candidates(
+        &self,
+        name: &str,
+        mentioned: &[String],
+    ) -> Result<Vec<super::Listed>, SourceError> {
+        let ids = self.index().models.iter().map(String::as_str);
+        Ok(super::candidates_among(ids, name, mentioned))
     }
 }

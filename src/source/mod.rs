@@ -1,6 +1,7 @@
-//! Where models come from. Every source answers the same three questions behind one async trait:
-//! a model's info and card, a file of its repo, and its children. The live Hub client fits the
-//! same trait.
+//! Where models come from. Every source answers the same questions behind one async trait: a
+//! model's info and card, a file of its repo, its children, and (for an orphan) which models might
+//! be its parent. The live Hub client fits the same trait; it lists children with their info, so
+//! a family walk needs no info call per model.
 
 mod confined;
 pub mod hub;
@@ -14,7 +15,7 @@ pub use mirror::Mirror;
 pub use snapshot::{Snapshot, default_max_snapshot_bytes, write_snapshot};
 
 use async_trait::async_trait;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Files larger than this are not read from any source (cards, info.json, licence files).
@@ -34,8 +35,23 @@ pub enum SourceError {
     Unsupported(String),
     /// Reading it would leave the mirror or repo being audited (a symbolic link out of it).
     Refused(String),
-    /// Anything else (I/O, network).
+    /// The source could not be reached or did not answer in time (network, time-out, rate limit
+    /// not lifted before `--timeout`, 5xx): what it would have said is unknown, so a run that
+    /// needed it is incomplete.
+    Unavailable(String),
+    /// The source refused the credentials (an invalid or expired Hub token): nothing it says can
+    /// be trusted to be complete, so the run stops.
+    Rejected(String),
+    /// Anything else (local I/O).
     Other(String),
+}
+
+impl SourceError {
+    /// Whether the failure says nothing about the model (the source was unreachable, or the
+    /// token rejected), as opposed to an answer about it (not found, denied, invalid).
+    pub fn is_transport(&self) -> bool {
+        matches!(self, SourceError::Unavailable(_) | SourceError::Rejected(_))
+    }
 }
 
 impl fmt::Display for SourceError {
@@ -46,6 +62,8 @@ impl fmt::Display for SourceError {
             | SourceError::Invalid(m)
             | SourceError::Unsupported(m)
             | SourceError::Refused(m)
+            | SourceError::Unavailable(m)
+            | SourceError::Rejected(m)
             | SourceError::Other(m) => f.write_str(m),
         }
     }
@@ -62,24 +80,32 @@ pub enum Gated {
     Manual,
 }
 
-/// The fields of the Hub's model info (`GET /api/models/{id}`) that Pedigree uses.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The fields of the Hub's model info (`GET /api/models/{id}`, or an entry of `/api/models`)
+/// that Pedigree uses; written back under the Hub's names in snapshots.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ModelInfo {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     pub private: bool,
-    #[serde(deserialize_with = "de_gated")]
+    #[serde(deserialize_with = "de_gated", serialize_with = "ser_gated")]
     pub gated: Gated,
     pub disabled: bool,
     pub tags: Vec<String>,
     pub siblings: Vec<Sibling>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<serde_json::Value>,
     /// ISO 8601, so strings compare in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// Models naming this one as a parent, as the Hub counts them (`childrenModelCount`); a
+    /// model with none needs no listing of its children.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children_model_count: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct Sibling {
     pub rfilename: String,
 }
@@ -90,6 +116,14 @@ fn de_gated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Gated, D::Error> {
         serde_json::Value::String(_) | serde_json::Value::Bool(true) => Gated::Auto,
         _ => Gated::No,
     })
+}
+
+fn ser_gated<S: serde::Serializer>(gated: &Gated, s: S) -> Result<S::Ok, S::Error> {
+    match gated {
+        Gated::No => s.serialize_bool(false),
+        Gated::Auto => s.serialize_str("auto"),
+        Gated::Manual => s.serialize_str("manual"),
+    }
 }
 
 impl ModelInfo {
@@ -109,16 +143,74 @@ pub struct ModelRecord {
     pub card_error: Option<String>,
 }
 
+/// A model as a listing names it: its id, and its info when the source lists infos (the Hub's
+/// `/api/models` with `expand[]` does; a mirror lists ids).
+#[derive(Clone, Debug)]
+pub struct Listed {
+    pub id: String,
+    pub info: Option<Box<ModelInfo>>,
+}
+
+impl Listed {
+    pub fn id(id: impl Into<String>) -> Listed {
+        Listed {
+            id: id.into(),
+            info: None,
+        }
+    }
+
+    /// Whether the listing says the model has no children (so listing them would find none).
+    pub fn childless(&self) -> bool {
+        self.info
+            .as_ref()
+            .is_some_and(|i| i.children_model_count == Some(0))
+    }
+}
+
 #[async_trait]
 pub trait Source: Send + Sync {
     /// The model's info and card.
     async fn model(&self, id: &str) -> Result<ModelRecord, SourceError>;
 
-    /// A file of the model's repo.
+    /// The record of a listed model: when the listing gave its info, only what the info lacks
+    /// (the card) is read.
+    async fn model_listed(&self, listed: Listed) -> Result<ModelRecord, SourceError> {
+        self.model(&listed.id).await
+    }
+
+    /// A file of the model's repo (at the revision its info was read at, where the source
+    /// has revisions).
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError>;
+
+    /// The model's card again, for a comparison of texts not kept in memory. By default the
+    /// model is read again.
+    async fn card(&self, id: &str) -> Result<Option<String>, SourceError> {
+        Ok(self.model(id).await?.readme)
+    }
 
     /// Ids of the models that name `id` as a parent.
     async fn children(&self, id: &str) -> Result<Vec<String>, SourceError>;
+
+    /// The models that name `id` as a parent, with their info where the source lists it.
+    async fn listed_children(&self, id: &str) -> Result<Vec<Listed>, SourceError> {
+        Ok(self
+            .children(id)
+            .await?
+            .into_iter()
+            .map(Listed::id)
+            .collect())
+    }
+
+    /// Models that may be the undeclared parent of a model named `name` whose card mentions
+    /// `mentioned`: the pool `undeclared-parent` ranks when an audit reads no other model. None
+    /// by default.
+    async fn parent_candidates(
+        &self,
+        _name: &str,
+        _mentioned: &[String],
+    ) -> Result<Vec<Listed>, SourceError> {
+        Ok(Vec::new())
+    }
 
     /// Every model the source holds, when it can list them (a mirror can; the Hub cannot).
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
@@ -126,6 +218,47 @@ pub trait Source: Send + Sync {
             "this source cannot list all of its models".into(),
         ))
     }
+}
+
+/// The words of a model name that can tie it to a parent: three characters or more, with a
+/// letter, not starting with a digit (`llama`, `chat`; not `7b`, `v2`, `2407`), lowercased.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 3 && !w.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Possible parents held at most by a local source's pool.
+const MAX_CANDIDATES: usize = 256;
+
+/// A local source's possible parents of a model named `name`: every model whose name shares a
+/// word with it, and every mentioned one, those sharing the most words first.
+pub(crate) fn candidates_among<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    name: &str,
+    mentioned: &[String],
+) -> Vec<Listed> {
+    let words = name_words(name);
+    let mut scored: Vec<(usize, &str)> = ids
+        .filter_map(|id| {
+            let theirs = name_words(id.rsplit('/').next().unwrap_or(id));
+            let shared = theirs.iter().filter(|w| words.contains(w)).count();
+            let mentioned = mentioned.iter().any(|m| m == id);
+            (shared > 0 || mentioned).then_some((shared + usize::from(mentioned) * 100, id))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(MAX_CANDIDATES)
+        .map(|(_, id)| Listed::id(id))
+        .collect()
 }
 
 /// README.md bytes as text: UTF-8 as the Hub requires, else a lossy reading and the reason.
@@ -145,19 +278,21 @@ pub(crate) fn card_text(bytes: Vec<u8>) -> (String, Option<String>) {
     }
 }
 
-/// A Hub model id: `owner/name`, no path tricks. Anything else is refused before it reaches
-/// a file system or a URL.
+/// A Hub model id: `owner/name`, or a bare `name` (`gpt2`, `bert-base-uncased`: older models
+/// the Hub still serves without a namespace); no path tricks. Anything else is refused before
+/// it reaches a file system or a URL.
 pub fn valid_model_id(id: &str) -> bool {
-    let mut parts = id.split('/');
-    let (Some(owner), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    [owner, name].iter().all(|p| {
+    let part = |p: &str| {
         !p.is_empty()
             && p.len() <= 96
-            && *p != "."
-            && *p != ".."
+            && p != "."
+            && p != ".."
             && p.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    })
+    };
+    match id.split_once('/') {
+        // A second slash is not a name character, so `a/b/c` fails here.
+        Some((owner, name)) => part(owner) && part(name),
+        None => part(id),
+    }
 }

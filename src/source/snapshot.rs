@@ -273,6 +273,15 @@ impl Source for Snapshot {
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
         Ok(self.index.models.clone())
     }
+
+    async fn parent_candidates(
+        &self,
+        name: &str,
+        mentioned: &[String],
+    ) -> Result<Vec<super::Listed>, SourceError> {
+        let ids = self.index.models.iter().map(String::as_str);
+        Ok(super::candidates_among(ids, name, mentioned))
+    }
 }
 
 /// Writes a mirror as a snapshot: each model's info.json, its README.md as `"readme"`, and its

@@ -180,6 +180,20 @@ impl Run {
             .collect()
     }
 
+    /// `(model, rule, fingerprint)` of every finding: what "the same findings" means when two
+    /// runs are compared.
+    pub fn findings(&self) -> std::collections::BTreeSet<(String, String, String)> {
+        self.json()["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no findings:\n{}\n{}", self.stdout, self.stderr))
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("model"), s("rule"), s("fingerprint"))
+            })
+            .collect()
+    }
+
     pub fn has(&self, model: &str, rule: &str) -> bool {
         self.pairs().iter().any(|(m, r)| m == model && r == rule)
     }

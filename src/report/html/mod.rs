@@ -314,6 +314,7 @@ mod tests {
             summary: Summary::count(&findings.clone().into(), 2, 0),
             findings: findings.into(),
             places: Default::default(),
+            incomplete: Vec::new(),
         }
     }
 

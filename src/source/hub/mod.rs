@@ -1,52 +1,91 @@
-//! The live Hugging Face Hub (or anything speaking its API, such as the test fake Hub):
-//! `GET /api/models/{id}`, `/{id}/resolve/{rev}/{path}`, `/api/models?filter=base_model:{id}`.
+//! The live Hugging Face Hub (or anything speaking its API, such as the test fake Hub).
 //!
-//! Politeness and resilience come from middleware: `Retry-After` for 429s, reqwest-retry's
-//! bounded exponential backoff with jitter for 5xx and broken connections, and an HTTP cache that
-//! revalidates with `If-None-Match` so a second run downloads no unchanged bodies. A semaphore
-//! bounds requests in flight; a per-request timeout and an overall deadline bound the run.
+//! A family is read the way the Hub serves it in bulk: the children of a model come from
+//! `GET /api/models?filter=base_model:<id>&expand[]=…&limit=1000` with their info (card data,
+//! files, commit, children count), a thousand a page, pages followed by `Link`. A model whose
+//! `childrenModelCount` is 0 is not listed, and a listed model needs no info call: only its card
+//! is read, at its commit, from the resolvers (a separate, larger rate-limit bucket), and a card at
+//! a commit is cached for good. Licence files are read at the same commit.
+//!
+//! How requests are bounded, paced, retried and authorised: [`http`]. What error answers mean:
+//! [`errors`].
 
-mod retry_after;
+mod cache;
+mod errors;
+pub mod http;
+mod rate_limit;
 mod token;
 
-pub use token::{Token, default_token_file, discover as discover_token};
+pub use http::{HubHttp, Requests};
+pub use token::{
+    Found, Token, default_token_file, discover as discover_token, env_flag, for_reading,
+};
 
-use super::{MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, valid_model_id};
+use super::{Listed, MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, valid_model_id};
+use crate::progress::Progress;
 use async_trait::async_trait;
-use http_cache_reqwest::{CACacheManager, Cache, CacheMode, HttpCache, HttpCacheOptions};
-use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LINK};
-use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use reqwest_retry::{RetryTransientMiddleware, policies::ExponentialBackoff};
-use serde::Deserialize;
+use http::Caching;
+use reqwest::Url;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
+/// The info fields a walk reads, asked for by name: with `expand[]`, the Hub sends only those.
+pub const WALK_FIELDS: &[&str] = &[
+    "sha",
+    "private",
+    "gated",
+    "disabled",
+    "tags",
+    "siblings",
+    "cardData",
+    "createdAt",
+    "childrenModelCount",
+];
+
+/// What ranking a possible parent needs of it.
+const CANDIDATE_FIELDS: &[&str] = &["createdAt", "childrenModelCount", "tags", "gated"];
+
+/// Models a listing page holds at most (the Hub's own maximum).
+const PAGE: &str = "1000";
+/// A page of a thousand infos with card data and file lists is larger than one file.
+const MAX_PAGE_BYTES: u64 = 4 * MAX_FILE_BYTES;
+/// Pages of one listing followed at most (10M models).
+const MAX_PAGES: usize = 10_000;
+/// Words of a name searched for possible parents, and results per word.
+const SEARCH_WORDS: usize = 3;
+const SEARCH_RESULTS: &str = "50";
+/// Ids a card mentions that are looked up one by one as possible parents, at most.
+const MENTIONS_LOOKED_UP: usize = 16;
+
 /// How to reach the Hub.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HubOptions {
     /// Base URL, e.g. `https://huggingface.co` (no trailing slash needed).
     pub endpoint: String,
     pub token: Option<Token>,
     /// Requests in flight at most.
     pub concurrency: usize,
-    /// Per request, retries included.
+    /// One attempt of one request, its body included.
     pub request_timeout: Duration,
-    /// When the whole run must end; requests after it fail at once.
+    /// When the whole run must end: nothing is sent after it, and answers are cut off at it.
     pub deadline: Option<Instant>,
     /// The HTTP cache directory; `None` disables caching.
     pub cache_dir: Option<PathBuf>,
-    /// Retries of one request after a 5xx, timeout or broken connection (and, separately, after 429s).
+    /// Tries again of one request after a 5xx, time-out or broken connection (429s are waited
+    /// out instead, within the deadline).
     pub max_retries: u32,
     /// Models read at a given revision (branch, tag or commit) instead of `main`.
-    pub revisions: std::collections::HashMap<String, String>,
+    pub revisions: HashMap<String, String>,
+    /// `HF_HUB_OFFLINE`: no request is sent; only the cache answers.
+    pub offline: bool,
+    /// Told of rate-limit waits.
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 impl HubOptions {
@@ -59,7 +98,9 @@ impl HubOptions {
             deadline: None,
             cache_dir: None,
             max_retries: 4,
-            revisions: Default::default(),
+            revisions: HashMap::new(),
+            offline: false,
+            progress: None,
         }
     }
 }
@@ -70,309 +111,164 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 }
 
 pub struct HubClient {
-    http: ClientWithMiddleware,
-    endpoint: String,
-    permits: Arc<Semaphore>,
-    deadline: Option<Instant>,
-    requests: AtomicU64,
-    revisions: std::collections::HashMap<String, String>,
+    http: HubHttp,
+    /// `--revision`: models read at a pinned revision.
+    revisions: HashMap<String, String>,
+    /// Per model read, the id it answered under and the commit its info was read at: its card
+    /// and files are read there too.
+    read_at: Mutex<HashMap<String, (String, String)>>,
 }
 
-/// An entry of `/api/models`: the Hub sends both `id` and the older `modelId`.
-#[derive(Deserialize)]
-struct ListedModel {
-    id: Option<String>,
-    #[serde(rename = "modelId")]
-    model_id: Option<String>,
+/// A 40-hex commit: what is read there never changes.
+fn is_commit(revision: &str) -> bool {
+    revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit())
 }
-
-/// Pages of children followed at most (the Hub pages by 1000; this is 10M children).
-const MAX_PAGES: usize = 10_000;
 
 impl HubClient {
     pub fn new(options: HubOptions) -> Result<HubClient, SourceError> {
-        let mut headers = HeaderMap::new();
-        if let Some(token) = &options.token {
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    SourceError::Other("HF_TOKEN holds characters a header cannot carry".into())
-                })?;
-            // Marked sensitive: redacted from reqwest's and hyper's debug output.
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
-        }
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("pedigree/", env!("CARGO_PKG_VERSION")))
-            .default_headers(headers)
-            .timeout(options.request_timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| SourceError::Other(format!("cannot build the HTTP client: {e}")))?;
-        let backoff = ExponentialBackoff::builder()
-            .retry_bounds(Duration::from_millis(100), Duration::from_secs(10))
-            .build_with_max_retries(options.max_retries);
-        let mut builder = ClientBuilder::new(client);
-        if let Some(dir) = &options.cache_dir {
-            // Outermost: a cached body answers a 304 without the retry layers seeing it twice.
-            // `Default` mode revalidates stale entries with If-None-Match (http-cache's `NoCache`
-            // refetches in full). With no heuristic freshness, every entry the Hub did not give
-            // an explicit max-age is revalidated: an audit sees today's cards, at the cost of a 304.
-            builder = builder.with(Cache(HttpCache {
-                mode: CacheMode::Default,
-                manager: CACacheManager {
-                    path: dir.clone(),
-                    remove_opts: Default::default(),
-                },
-                options: HttpCacheOptions {
-                    // A private, per-user cache: responses to authorised requests may be kept.
-                    cache_options: Some(http_cache_reqwest::CacheOptions {
-                        shared: false,
-                        cache_heuristic: 0.0,
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-            }));
-        }
-        let http = builder
-            .with(RetryTransientMiddleware::new_with_policy_and_strategy(
-                backoff,
-                NotRateLimits,
-            ))
-            .with(retry_after::RetryAfter {
-                max_retries: options.max_retries + 2,
-                max_wait: Duration::from_secs(60),
-            })
-            .build();
         Ok(HubClient {
-            http,
-            endpoint: options.endpoint.trim_end_matches('/').to_string(),
-            permits: Arc::new(Semaphore::new(options.concurrency.max(1))),
-            deadline: options.deadline,
-            requests: AtomicU64::new(0),
+            http: HubHttp::new(&options)?,
             revisions: options.revisions,
+            read_at: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Requests sent so far (retries counted once per call).
-    pub fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+    /// Requests sent so far, per rate-limit bucket, and answers the cache gave.
+    pub fn requests(&self) -> Requests {
+        self.http.requests()
     }
 
-    /// GET a URL and read its body, bounded in size, in time and in concurrency. A body cut off
-    /// mid-way is fetched again (bounded); the retry middleware cannot see body errors.
-    async fn get(
-        &self,
-        url: &str,
-        what: &str,
-    ) -> Result<(reqwest::Url, HeaderMap, Vec<u8>), SourceError> {
-        let mut last = None;
-        for _ in 0..3 {
-            match self.get_once(url, what).await {
-                Err(Fetch::Body(e)) => last = Some(e),
-                Err(Fetch::Final(e)) => return Err(e),
-                Ok(ok) => return Ok(ok),
-            }
-        }
-        Err(last
-            .unwrap_or_else(|| SourceError::Other(format!("{what}: the body could not be read"))))
+    pub fn http(&self) -> &HubHttp {
+        &self.http
     }
 
-    async fn get_once(
-        &self,
-        url: &str,
-        what: &str,
-    ) -> Result<(reqwest::Url, HeaderMap, Vec<u8>), Fetch> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| Fetch::Final(SourceError::Other("client closed".into())))?;
-        let remaining = match self.deadline {
-            Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => {
-                    return Err(Fetch::Final(SourceError::Other(format!(
-                        "{what}: the run's --timeout ran out before it could be read"
-                    ))));
-                }
-            },
-            None => None,
-        };
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let request = self.http.get(url).send();
-        let sent = match remaining {
-            Some(left) => tokio::time::timeout(left, request).await.map_err(|_| {
-                Fetch::Final(SourceError::Other(format!(
-                    "{what}: the run's --timeout ran out while it was read"
-                )))
-            })?,
-            None => request.await,
-        };
-        let response = sent
-            .map_err(|e| Fetch::Final(SourceError::Other(format!("{what}: {}", describe(&e)))))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(Fetch::Final(status_error(status, what)));
-        }
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_FILE_BYTES)
+    fn id_segments(id: &str) -> impl Iterator<Item = &str> {
+        id.split('/')
+    }
+
+    /// `/api/models?…&expand[]=…` with the given parameters.
+    pub fn listing_url(&self, params: &[(&str, &str)], fields: &[&str]) -> Url {
+        let mut url = self.http.url(&["api", "models"]);
         {
-            return Err(Fetch::Final(SourceError::Invalid(format!(
-                "{what}: larger than the {MAX_FILE_BYTES} byte limit"
-            ))));
-        }
-        let final_url = response.url().clone();
-        let headers = response.headers().clone();
-        let mut response = response;
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    body.extend_from_slice(&chunk);
-                    if body.len() as u64 > MAX_FILE_BYTES {
-                        return Err(Fetch::Final(SourceError::Invalid(format!(
-                            "{what}: larger than the {MAX_FILE_BYTES} byte limit"
-                        ))));
-                    }
-                }
-                Ok(None) => return Ok((final_url, headers, body)),
-                Err(e) => {
-                    return Err(Fetch::Body(SourceError::Other(format!(
-                        "{what}: the body was cut off ({})",
-                        describe_reqwest(&e)
-                    ))));
-                }
+            let mut query = url.query_pairs_mut();
+            for (k, v) in params {
+                query.append_pair(k, v);
+            }
+            for field in fields {
+                query.append_pair("expand[]", field);
             }
         }
+        url
     }
 
-    fn resolve_url(&self, id: &str, revision: &str, path: &str) -> String {
-        format!("{}/{id}/resolve/{revision}/{path}", self.endpoint)
+    fn info_url(&self, id: &str) -> Url {
+        let mut segments: Vec<&str> = vec!["api", "models"];
+        segments.extend(Self::id_segments(id));
+        if let Some(rev) = self.revisions.get(id) {
+            segments.extend(["revision", rev.as_str()]);
+        }
+        let mut url = self.http.url(&segments);
+        {
+            let mut query = url.query_pairs_mut();
+            for field in WALK_FIELDS {
+                query.append_pair("expand[]", field);
+            }
+        }
+        url
     }
-}
 
-enum Fetch {
-    /// Reading the body failed: worth another try.
-    Body(SourceError),
-    Final(SourceError),
-}
+    fn resolve_url(&self, id: &str, revision: &str, path: &str) -> Url {
+        let mut segments: Vec<&str> = Self::id_segments(id).collect();
+        segments.extend(["resolve", revision]);
+        segments.extend(path.split('/'));
+        self.http.url(&segments)
+    }
 
-/// reqwest-retry's default strategy, minus 429 (owned by the `Retry-After` middleware).
-struct NotRateLimits;
-
-impl reqwest_retry::RetryableStrategy for NotRateLimits {
-    fn handle(
+    /// Reads a file of a repo at a revision, from the resolvers.
+    async fn resolve(
         &self,
-        res: &Result<reqwest::Response, reqwest_middleware::Error>,
-    ) -> Option<reqwest_retry::Retryable> {
-        match res {
-            Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => None,
-            Ok(r) => reqwest_retry::default_on_request_success(r),
-            Err(e) => reqwest_retry::default_on_request_failure(e),
-        }
-    }
-}
-
-/// An error without the URL's query or any header: safe to show.
-fn describe(err: &reqwest_middleware::Error) -> String {
-    match err {
-        reqwest_middleware::Error::Reqwest(e) => describe_reqwest(e),
-        reqwest_middleware::Error::Middleware(e) => format!("{e:#}"),
-    }
-}
-
-fn describe_reqwest(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_redirect() {
-        "too many redirects"
-    } else if e.is_body() || e.is_decode() {
-        "the response body was broken"
-    } else {
-        "request failed"
-    };
-    // The source chain says why (refused, reset...) without repeating the URL.
-    let mut cause = String::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
-    if cause.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{kind}: {cause}")
-    }
-}
-
-fn status_error(status: StatusCode, what: &str) -> SourceError {
-    match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => SourceError::Denied(format!(
-            "{what}: the Hub answered {status}: the repo is private or gated (accept its licence on the Hub and set HF_TOKEN)"
-        )),
-        StatusCode::NOT_FOUND => {
-            SourceError::NotFound(format!("{what}: not found on the Hub (404)"))
-        }
-        StatusCode::TOO_MANY_REQUESTS => SourceError::Other(format!(
-            "{what}: still rate limited (429) after waiting as asked"
-        )),
-        s if s.is_server_error() => {
-            SourceError::Other(format!("{what}: the Hub answered {s} after retries"))
-        }
-        s => SourceError::Other(format!("{what}: the Hub answered {s}")),
-    }
-}
-
-/// The `rel="next"` URL of a `Link` header.
-fn next_link(headers: &HeaderMap) -> Option<String> {
-    let link = headers.get(LINK)?.to_str().ok()?;
-    link.split(',')
-        .find(|part| part.contains("rel=\"next\""))
-        .and_then(|part| {
-            let start = part.find('<')? + 1;
-            let end = part.find('>')?;
-            Some(part[start..end].to_string())
-        })
-}
-
-#[async_trait]
-impl Source for HubClient {
-    async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
-        if !valid_model_id(id) {
-            return Err(SourceError::NotFound(format!(
-                "`{id}` is not a valid model id (owner/name)"
-            )));
-        }
-        let url = match self.revisions.get(id) {
-            Some(rev) => format!("{}/api/models/{id}/revision/{rev}", self.endpoint),
-            None => format!("{}/api/models/{id}", self.endpoint),
+        id: &str,
+        revision: &str,
+        path: &str,
+        what: &str,
+    ) -> Result<Vec<u8>, SourceError> {
+        let caching = if is_commit(revision) {
+            Caching::Immutable
+        } else {
+            Caching::Revalidate
         };
-        let (final_url, _, body) = self.get(&url, &format!("{id} (model info)")).await?;
-        let mut info: ModelInfo = serde_json::from_slice(&body).map_err(|e| {
-            SourceError::Invalid(format!(
-                "{id} (model info): invalid JSON at line {}: {e}",
-                e.line()
-            ))
+        let url = self.resolve_url(id, revision, path);
+        Ok(self
+            .http
+            .get(url, what, caching, MAX_FILE_BYTES)
+            .await?
+            .body)
+    }
+
+    /// One page of a listing: its models and the next page.
+    pub async fn listing_page(
+        &self,
+        url: Url,
+        what: &str,
+    ) -> Result<(Vec<ModelInfo>, Option<Url>), SourceError> {
+        let fetched = self
+            .http
+            .get(url, what, Caching::Revalidate, MAX_PAGE_BYTES)
+            .await?;
+        let page: Vec<ModelInfo> = serde_json::from_slice(&fetched.body).map_err(|e| {
+            SourceError::Invalid(format!("{what}: invalid JSON at line {}: {e}", e.line()))
         })?;
-        let renamed_to = (final_url.as_str() != url && !info.id.is_empty() && info.id != id)
-            .then(|| info.id.clone());
+        if let Some(next) = &fetched.next
+            && next.origin() != self.http.endpoint().origin()
+        {
+            tracing::debug!("{what}: the next page is on another origin; read without the token");
+        }
+        Ok((page, fetched.next))
+    }
+
+    /// Every model a listing returns, all pages followed.
+    async fn listing(&self, url: Url, what: &str) -> Result<Vec<ModelInfo>, SourceError> {
+        let mut out = Vec::new();
+        let mut next = Some(url);
+        for _ in 0..MAX_PAGES {
+            let Some(url) = next.take() else {
+                return Ok(out);
+            };
+            let (page, following) = self.listing_page(url, what).await?;
+            out.extend(page.into_iter().filter(|m| valid_model_id(&m.id)));
+            next = following;
+        }
+        Err(SourceError::Invalid(format!(
+            "{what}: more than {MAX_PAGES} pages"
+        )))
+    }
+
+    /// Completes a model from its info: remembers where it was read, and reads its card there.
+    async fn complete(
+        &self,
+        id: &str,
+        mut info: ModelInfo,
+        renamed_to: Option<String>,
+    ) -> Result<ModelRecord, SourceError> {
         let current = renamed_to.clone().unwrap_or_else(|| id.to_string());
-        // The card is public even on gated repos. If it cannot be had, the Hub's cardData stands in.
+        let revision = info
+            .sha
+            .clone()
+            .filter(|s| is_commit(s))
+            .or_else(|| self.revisions.get(id).cloned())
+            .unwrap_or_else(|| "main".into());
+        self.read_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string(), (current.clone(), revision.clone()));
+        // A card is read when the repo lists one; without it, the Hub's cardData stands in.
         let mut card_error = None;
         let readme = if info.files().any(|f| f == "README.md") {
-            let revision = info.sha.clone().unwrap_or_else(|| "main".into());
             match self
-                .get(
-                    &self.resolve_url(&current, &revision, "README.md"),
-                    &format!("{id}/README.md"),
-                )
+                .resolve(&current, &revision, "README.md", &format!("{id}/README.md"))
                 .await
             {
-                Ok((_, _, bytes)) => {
+                Ok(bytes) => {
                     let (text, error) = super::card_text(bytes);
                     card_error = error;
                     Some(text)
@@ -381,9 +277,11 @@ impl Source for HubClient {
                     card_error = Some(e);
                     None
                 }
+                // Not known, so the model is not known: the run is incomplete.
+                Err(e) if e.is_transport() => return Err(e),
                 Err(e) => {
-                    // Routine (a card listed but not served); the metadata is still there.
-                    tracing::debug!("{e}; using the card data from the model info");
+                    // Listed but not served (or gated): the card data stands in.
+                    tracing::debug!("{e}; using the card data of the model info");
                     None
                 }
             }
@@ -399,41 +297,183 @@ impl Source for HubClient {
         })
     }
 
+    /// Where a model's files are read: the id it answered under and the commit of its info.
+    fn read_at(&self, id: &str) -> (String, String) {
+        self.read_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| {
+                let rev = self
+                    .revisions
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| "main".into());
+                (id.to_string(), rev)
+            })
+    }
+}
+
+fn not_an_id(id: &str) -> SourceError {
+    SourceError::NotFound(format!(
+        "`{id}` is not a valid model id (owner/name, or a name)"
+    ))
+}
+
+#[async_trait]
+impl Source for HubClient {
+    async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
+        if !valid_model_id(id) {
+            return Err(not_an_id(id));
+        }
+        let url = self.info_url(id);
+        let what = format!("{id} (model info)");
+        let fetched = self
+            .http
+            .get(url.clone(), &what, Caching::Revalidate, MAX_FILE_BYTES)
+            .await?;
+        let info: ModelInfo = serde_json::from_slice(&fetched.body).map_err(|e| {
+            SourceError::Invalid(format!("{what}: invalid JSON at line {}: {e}", e.line()))
+        })?;
+        // Redirected to another repo: the Hub serves a renamed repo under its new id.
+        let renamed_to =
+            (fetched.url.path() != url.path() && valid_model_id(&info.id) && info.id != id)
+                .then(|| info.id.clone());
+        self.complete(id, info, renamed_to).await
+    }
+
+    async fn model_listed(&self, listed: Listed) -> Result<ModelRecord, SourceError> {
+        match listed.info {
+            Some(info) => self.complete(&listed.id, *info, None).await,
+            None => self.model(&listed.id).await,
+        }
+    }
+
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {
-        if !valid_model_id(id) || path.split('/').any(|p| p.is_empty() || p == "..") {
+        if !valid_model_id(id)
+            || path
+                .split('/')
+                .any(|p| p.is_empty() || p == "." || p == "..")
+        {
             return Err(SourceError::NotFound(format!(
                 "{id}/{path} is not a repo path"
             )));
         }
-        let (_, _, body) = self
-            .get(&self.resolve_url(id, "main", path), &format!("{id}/{path}"))
-            .await?;
-        Ok(body)
+        let (current, revision) = self.read_at(id);
+        self.resolve(&current, &revision, path, &format!("{id}/{path}"))
+            .await
+    }
+
+    async fn card(&self, id: &str) -> Result<Option<String>, SourceError> {
+        match self.file(id, "README.md").await {
+            Ok(bytes) => Ok(Some(super::card_text(bytes).0)),
+            Err(SourceError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {
-        let mut url = format!(
-            "{}/api/models?filter=base_model:{id}&limit=1000",
-            self.endpoint
-        );
-        let mut out = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let (_, headers, body) = self.get(&url, &format!("children of {id}")).await?;
-            let page: Vec<ListedModel> = serde_json::from_slice(&body).map_err(|e| {
-                SourceError::Invalid(format!("children of {id}: invalid JSON: {e}"))
-            })?;
-            out.extend(
-                page.into_iter()
-                    .filter_map(|m| m.id.or(m.model_id))
-                    .filter(|c| c != id),
+        Ok(self
+            .listed_children(id)
+            .await?
+            .into_iter()
+            .map(|l| l.id)
+            .collect())
+    }
+
+    async fn listed_children(&self, id: &str) -> Result<Vec<Listed>, SourceError> {
+        let filter = format!("base_model:{id}");
+        let url = self.listing_url(&[("filter", &filter), ("limit", PAGE)], WALK_FIELDS);
+        let listed = self.listing(url, &format!("children of {id}")).await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(listed
+            .into_iter()
+            .filter(|m| m.id != id && seen.insert(m.id.clone()))
+            .map(|m| Listed {
+                id: m.id.clone(),
+                info: Some(Box::new(m)),
+            })
+            .collect())
+    }
+
+    async fn parent_candidates(
+        &self,
+        name: &str,
+        mentioned: &[String],
+    ) -> Result<Vec<Listed>, SourceError> {
+        let mut out: Vec<Listed> = Vec::new();
+        for word in search_words(name) {
+            let url = self.listing_url(
+                &[
+                    ("search", &word),
+                    ("sort", "downloads"),
+                    ("direction", "-1"),
+                    ("limit", SEARCH_RESULTS),
+                ],
+                CANDIDATE_FIELDS,
             );
-            match next_link(&headers) {
-                Some(next) => url = next,
-                None => break,
+            // One page: the most downloaded models whose ids hold the word.
+            let (page, _) = self
+                .listing_page(url, &format!("models named like `{word}`"))
+                .await?;
+            for info in page {
+                if valid_model_id(&info.id) && !out.iter().any(|l| l.id == info.id) {
+                    out.push(Listed {
+                        id: info.id.clone(),
+                        info: Some(Box::new(info)),
+                    });
+                }
             }
         }
-        out.sort();
-        out.dedup();
+        for id in mentioned.iter().take(MENTIONS_LOOKED_UP) {
+            if !out.iter().any(|l| &l.id == id) {
+                out.push(Listed::id(id.clone()));
+            }
+        }
         Ok(out)
+    }
+}
+
+/// The words of a model name worth searching for (longest first): a parent usually shares the
+/// family word (`llama`, `mistral`), not the size or version.
+pub fn search_words(name: &str) -> Vec<String> {
+    let mut words = super::name_words(name);
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.truncate(SEARCH_WORDS);
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_encoded_segment_by_segment() {
+        let client = HubClient::new(HubOptions::new("https://hub.test/base/")).unwrap();
+        assert_eq!(
+            client
+                .resolve_url("org/model", "refs/pr/1", "sub dir/LICENSE")
+                .as_str(),
+            "https://hub.test/base/org/model/resolve/refs%2Fpr%2F1/sub%20dir/LICENSE"
+        );
+        assert_eq!(
+            client.resolve_url("gpt2", "main", "README.md").as_str(),
+            "https://hub.test/base/gpt2/resolve/main/README.md"
+        );
+        let url = client.listing_url(&[("filter", "base_model:a/b")], &["sha"]);
+        assert_eq!(
+            url.as_str(),
+            "https://hub.test/base/api/models?filter=base_model%3Aa%2Fb&expand%5B%5D=sha"
+        );
+    }
+
+    #[test]
+    fn search_words_are_the_names_family_words() {
+        assert_eq!(
+            search_words("Llama-2-7b-chat-hf-GGUF"),
+            vec!["llama", "chat", "gguf"]
+        );
+        assert!(search_words("7b-v2").is_empty());
     }
 }

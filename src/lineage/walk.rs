@@ -1,0 +1,425 @@
+//! Building a [`Lineage`] from a source: a family downward by its children listings, every model
+//! upward to its ancestors, the licence files of the audited models, and, for an orphan audited
+//! alone, its possible parents. Everything the checks read is fetched here (checks never fetch).
+
+use super::{Lineage, Model, NodeState, RepoFile, licence_files, shared_code_files};
+use crate::license::Catalogue;
+use crate::progress::Progress;
+use crate::source::{Listed, ModelRecord, Source, SourceError};
+use petgraph::graph::NodeIndex;
+use std::collections::{HashMap, HashSet};
+
+/// Models read at once: bounds the raw records in memory while keeping enough requests in
+/// flight for any concurrency a source allows.
+const BATCH: usize = 4096;
+
+/// Card text kept in memory by default, in bytes. Small runs keep every card; a large one keeps
+/// none past this, and the similarity check reads again the few it needs (see [`card_shingles`]).
+pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// What a family walk read.
+#[derive(Debug, Default)]
+pub struct Family {
+    /// The roots and every descendant read, breadth first.
+    pub ids: Vec<String>,
+    /// Children lists that could not be had, per parent.
+    pub errors: Vec<(String, SourceError)>,
+    /// The walk stopped at the cap on descendants.
+    pub truncated: bool,
+}
+
+/// Builds a [`Lineage`] from a source.
+pub struct LineageBuilder<'a> {
+    progress: Option<&'a dyn Progress>,
+    source: &'a dyn Source,
+    catalogue: &'a Catalogue,
+    max_depth: usize,
+    /// Bytes of card text that may still be kept.
+    body_budget: usize,
+    lineage: Lineage,
+    /// The reading stage has been announced to `progress`.
+    announced: bool,
+}
+
+impl<'a> LineageBuilder<'a> {
+    pub fn new(source: &'a dyn Source, catalogue: &'a Catalogue, max_depth: usize) -> Self {
+        LineageBuilder {
+            progress: None,
+            source,
+            catalogue,
+            max_depth,
+            body_budget: DEFAULT_BODY_BUDGET,
+            lineage: Lineage::default(),
+            announced: false,
+        }
+    }
+
+    /// Keeps card text up to `bytes` in all (`usize::MAX`: every card, as statistics need).
+    pub fn keep_bodies(mut self, bytes: usize) -> Self {
+        self.body_budget = bytes;
+        self
+    }
+
+    /// Reports models read to `progress`.
+    pub fn with_progress(mut self, progress: Option<&'a dyn Progress>) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    fn announce(&mut self) {
+        if !self.announced
+            && let Some(p) = self.progress
+        {
+            p.stage("reading models", None);
+            self.announced = true;
+        }
+    }
+
+    /// Reads the roots and every descendant (at most `max` of them), breadth first, each once:
+    /// each level's children come from one listing per parent, with their info where the source
+    /// lists it; a model the source says has no children is not listed.
+    pub async fn add_family(&mut self, roots: &[String], max: usize) -> Family {
+        self.announce();
+        let mut seen: HashSet<String> = HashSet::new();
+        let roots: Vec<String> = roots
+            .iter()
+            .filter(|r| seen.insert(r.to_string()))
+            .cloned()
+            .collect();
+        let unread: Vec<Listed> = roots
+            .iter()
+            .filter(|r| !self.is_fetched(r))
+            .map(|r| Listed::id(r.clone()))
+            .collect();
+        let childless = self.read(unread).await;
+        let mut family = Family {
+            ids: roots.clone(),
+            ..Family::default()
+        };
+        let mut frontier: Vec<String> = roots
+            .into_iter()
+            .filter(|r| !childless.contains(r))
+            .collect();
+        // Each level's children are listed while the level before is read: the listing says
+        // which children have children of their own, so the two need not wait for each other.
+        let mut pending: Vec<Listed> = Vec::new();
+        let mut found = 0;
+        let mut depth = 0;
+        loop {
+            let listing = !frontier.is_empty() && depth < self.max_depth && !family.truncated;
+            if !listing && pending.is_empty() {
+                return family;
+            }
+            let parents = std::mem::take(&mut frontier);
+            let source = self.source;
+            let list = async move {
+                let lists = if listing {
+                    futures_util::future::join_all(
+                        parents.iter().map(|id| source.listed_children(id)),
+                    )
+                    .await
+                } else {
+                    Vec::new()
+                };
+                parents.into_iter().zip(lists).collect::<Vec<_>>()
+            };
+            let (lists, _) =
+                futures_util::future::join(list, self.read(std::mem::take(&mut pending))).await;
+            if !listing {
+                continue;
+            }
+            depth += 1;
+            let mut level = Vec::new();
+            'lists: for (parent, list) in lists {
+                match list {
+                    Ok(children) => {
+                        for child in children {
+                            if found >= max {
+                                family.truncated = true;
+                                break 'lists;
+                            }
+                            if seen.insert(child.id.clone()) {
+                                found += 1;
+                                level.push(child);
+                            }
+                        }
+                    }
+                    Err(e) => family.errors.push((parent, e)),
+                }
+            }
+            if found >= max {
+                family.truncated = true;
+            }
+            family.ids.extend(level.iter().map(|l| l.id.clone()));
+            frontier = level
+                .iter()
+                .filter(|l| !l.childless())
+                .map(|l| l.id.clone())
+                .collect();
+            pending = level;
+        }
+    }
+
+    /// Reads `ids` (those not read yet) and all of their ancestors up to `max_depth` generations
+    /// above each.
+    pub async fn add_upward(&mut self, ids: &[String]) {
+        self.announce();
+        let mut frontier: Vec<String> = ids
+            .iter()
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        frontier.sort();
+        let mut depth = 0;
+        while !frontier.is_empty() {
+            let unread: Vec<Listed> = frontier
+                .iter()
+                .filter(|id| !self.is_fetched(id))
+                .map(|id| Listed::id(id.clone()))
+                .collect();
+            self.read(unread).await;
+            if depth >= self.max_depth {
+                break;
+            }
+            // Parents stay placeholders ([`NodeState::BeyondDepth`]) until a level reads them.
+            let mut next: Vec<String> = Vec::new();
+            for id in &frontier {
+                let Some(node) = self.lineage.find(id) else {
+                    continue;
+                };
+                for (parent, _) in self.lineage.parents(node) {
+                    let parent = &self.lineage.node(parent).id;
+                    if !self.is_fetched(parent) {
+                        next.push(parent.clone());
+                    }
+                }
+            }
+            next.sort();
+            next.dedup();
+            frontier = next;
+            depth += 1;
+        }
+    }
+
+    /// Reads models into the lineage, [`BATCH`] at once, with an edge to each parent their
+    /// cards name. Returns the ids the source says have no children.
+    async fn read(&mut self, items: Vec<Listed>) -> HashSet<String> {
+        let mut childless = HashSet::new();
+        let mut items = items.into_iter();
+        loop {
+            let batch: Vec<Listed> = items.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                return childless;
+            }
+            let ids: Vec<String> = batch.iter().map(|l| l.id.clone()).collect();
+            let source = self.source;
+            let records =
+                futures_util::future::join_all(batch.into_iter().map(|l| source.model_listed(l)))
+                    .await;
+            if let Some(p) = self.progress {
+                p.advance(records.len() as u64);
+            }
+            for (id, record) in ids.iter().zip(&records) {
+                if let Ok(r) = record
+                    && r.info.children_model_count == Some(0)
+                {
+                    childless.insert(id.clone());
+                }
+            }
+            for (id, model) in ids.iter().zip(self.parse(records)) {
+                self.insert_model(id, model);
+            }
+        }
+    }
+
+    /// Parsing cards is the costly part of reading; it runs on all cores (rayon).
+    fn parse(
+        &self,
+        records: Vec<Result<ModelRecord, SourceError>>,
+    ) -> Vec<Result<(Model, String), SourceError>> {
+        use rayon::prelude::*;
+        let catalogue = self.catalogue;
+        records
+            .into_par_iter()
+            .map(|r| r.map(|record| Model::from_record(record, catalogue)))
+            .collect()
+    }
+
+    fn insert_model(&mut self, id: &str, model: Result<(Model, String), SourceError>) {
+        let model = match model {
+            Ok((mut model, body)) => {
+                if body.len() <= self.body_budget {
+                    self.body_budget -= body.len();
+                    model.keep_body(body);
+                }
+                model
+            }
+            Err(e) => {
+                self.lineage.insert(id, NodeState::Unresolved(e));
+                return;
+            }
+        };
+        let parents = model.card.meta.base_model.clone();
+        let relation = model.relation;
+        let child = self
+            .lineage
+            .insert(id, NodeState::Resolved(Box::new(model)));
+        for parent in parents {
+            let parent_index = match self.lineage.find(&parent) {
+                Some(index) => index,
+                // A placeholder until a later level reads it, or for good beyond the cap.
+                None => self.lineage.insert(&parent, NodeState::BeyondDepth),
+            };
+            if !self.lineage.graph.contains_edge(child, parent_index) {
+                self.lineage.graph.add_edge(child, parent_index, relation);
+            }
+        }
+    }
+
+    /// Reads the possible parents of `id`, a model under audit whose card names none, so that
+    /// `undeclared-parent` can rank them: the source's candidates (the Hub's search by name,
+    /// a mirror's models sharing a name word) and the ids its card mentions. They are read
+    /// without their own ancestors and are no part of any lineage.
+    pub async fn add_candidates(&mut self, id: &str) {
+        let Some(node) = self.lineage.find(id) else {
+            return;
+        };
+        let Some(model) = self.lineage.node(node).model() else {
+            return;
+        };
+        if !model.card.meta.base_model.is_empty() || model.card.unreadable {
+            return;
+        }
+        let name = model.name().to_string();
+        let mentioned = model.text.mentions().into_owned();
+        let listed = match self.source.parent_candidates(&name, &mentioned).await {
+            Ok(listed) => listed,
+            Err(e) => {
+                tracing::warn!(
+                    "possible parents of {id} could not be looked up, so none is suggested: {e}"
+                );
+                return;
+            }
+        };
+        let listed: Vec<Listed> = listed
+            .into_iter()
+            .filter(|l| l.id != id && self.lineage.find(&l.id).is_none())
+            .collect();
+        let source = self.source;
+        // Ranking reads a candidate's name, date and children count, not its card: a listed
+        // candidate needs no further request.
+        let records = futures_util::future::join_all(listed.into_iter().map(|l| async move {
+            let record = match l.info {
+                Some(info) => ModelRecord {
+                    info: *info,
+                    readme: None,
+                    renamed_to: None,
+                    card_error: None,
+                },
+                None => source.model(&l.id).await?,
+            };
+            let children = match record.info.children_model_count {
+                Some(n) => n,
+                None => source.children(&l.id).await.map_or(0, |c| c.len() as u64),
+            };
+            Ok::<_, SourceError>((l.id, record, children))
+        }))
+        .await;
+        let mut read = Vec::new();
+        for found in records {
+            match found {
+                Ok(found) => read.push(found),
+                Err(e) => tracing::debug!("a possible parent of {id} could not be read: {e}"),
+            }
+        }
+        let (ids, rest): (Vec<String>, Vec<(ModelRecord, u64)>) =
+            read.into_iter().map(|(i, r, c)| (i, (r, c))).unzip();
+        let (records, counts): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
+        let models = self.parse(records.into_iter().map(Ok).collect());
+        for ((id, model), children) in ids.iter().zip(models).zip(counts) {
+            let Ok((mut model, _)) = model else {
+                continue;
+            };
+            model.info.known_children = Some(u32::try_from(children).unwrap_or(u32::MAX));
+            let index = self
+                .lineage
+                .insert(id, NodeState::Resolved(Box::new(model)));
+            self.lineage.candidates.insert(index);
+        }
+    }
+
+    /// Reads the licence files of the given (already fetched) models, all at once.
+    pub async fn add_files(&mut self, ids: &[String]) {
+        let mut wanted: Vec<(NodeIndex, String, String)> = Vec::new();
+        for node in ids.iter().filter_map(|id| self.lineage.find(id)) {
+            let Some(model) = self.lineage.node(node).model() else {
+                continue;
+            };
+            for path in licence_files(&model.info) {
+                wanted.push((node, model.info.id.clone(), path));
+            }
+            // Custom code shared by name with an ancestor: both sides, to compare their headers.
+            for ancestor in self.lineage.ancestors(node) {
+                let Some(theirs) = self.lineage.node(ancestor.node).model() else {
+                    continue;
+                };
+                for path in shared_code_files(&model.info, &theirs.info) {
+                    for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
+                        if !wanted.iter().any(|(w, _, p)| *w == n && *p == path) {
+                            wanted.push((n, id.clone(), path.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        let source = self.source;
+        let texts = futures_util::future::join_all(wanted.iter().map(|(_, id, path)| async move {
+            let bytes = source.file(id, path).await?;
+            Ok::<String, SourceError>(String::from_utf8_lossy(&bytes).into_owned())
+        }))
+        .await;
+        for ((node, _, path), text) in wanted.into_iter().zip(texts) {
+            if let NodeState::Resolved(model) = &mut self.lineage.graph[node].state {
+                model.files.push(RepoFile { path, text });
+            }
+        }
+    }
+
+    fn is_fetched(&self, id: &str) -> bool {
+        self.lineage
+            .find(id)
+            .is_some_and(|i| !matches!(self.lineage.node(i).state, NodeState::BeyondDepth))
+    }
+
+    pub fn finish(self) -> Lineage {
+        self.lineage
+    }
+}
+
+/// The card shingles of models whose text was not kept, read again from the source in one go. A
+/// card that cannot be read again is left out, with a warning: its comparison is skipped, never
+/// guessed.
+pub async fn card_shingles(
+    source: &dyn Source,
+    lineage: &Lineage,
+    nodes: &[NodeIndex],
+) -> HashMap<NodeIndex, crate::similarity::Shingles> {
+    let cards =
+        futures_util::future::join_all(nodes.iter().map(|&n| source.card(&lineage.node(n).id)))
+            .await;
+    let mut out = HashMap::with_capacity(nodes.len());
+    for (&node, card) in nodes.iter().zip(cards) {
+        match card {
+            Ok(card) => {
+                let body = card.as_deref().map_or("", crate::card::body_of);
+                out.insert(node, crate::similarity::Shingles::of(body));
+            }
+            Err(e) => tracing::warn!(
+                "the card of {} could not be read again to compare it: {e}",
+                lineage.node(node).id
+            ),
+        }
+    }
+    out
+}
