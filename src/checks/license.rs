@@ -189,36 +189,29 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             ),
         }
     }
-    for g in drift {
-        let message = format!(
-            "declares `{declared}`, but {} {} under `{}`: {}",
-            ancestor_list(&g.offenders),
-            if g.offenders.len() > 1 { "are" } else { "is" },
-            g.licence,
-            g.reason
-        );
-        let key = format!("{} -> {declared}", g.licence);
-        let mut finding = Finding::new(Rule::LicenseDrift, s.id(), &key, message)
-            .ancestors(g.ancestors)
-            .clause(g.clause);
-        if let Some((kind, licence)) = g.term {
-            finding = finding.fix(fix::for_term(cat, kind, licence, &declared));
-        }
-        out.push(s.at_key(finding, "license"));
-    }
-    for (g, how) in misstated {
-        let (rule, fix) = match (how, g.term) {
-            (Misstatement::OtherVersion(other), Some((_, licence))) => (
+    // Breaches and misstatements read alike; they differ in rule and fix.
+    let drift = drift.into_iter().map(|g| {
+        let fix = g
+            .term
+            .map(|(kind, licence)| fix::for_term(cat, kind, licence, &declared));
+        (g, Rule::LicenseDrift, fix)
+    });
+    let misstated = misstated.into_iter().map(|(g, how)| {
+        let (rule, fix) = match how {
+            Misstatement::OtherVersion(other) => (
                 Rule::AgreementVersionMismatch,
-                Some(fix::for_other_version(cat, licence, &cat.get(other).id)),
+                g.term
+                    .map(|(_, licence)| fix::for_other_version(cat, licence, &cat.get(other).id)),
             ),
-            (Misstatement::TermsStillBind, Some((kind, licence))) => (
+            Misstatement::TermsStillBind => (
                 Rule::InheritedTermsUnstated,
-                Some(fix::for_term(cat, kind, licence, &declared)),
+                g.term
+                    .map(|(kind, licence)| fix::for_term(cat, kind, licence, &declared)),
             ),
-            (Misstatement::OtherVersion(_), None) => (Rule::AgreementVersionMismatch, None),
-            (Misstatement::TermsStillBind, None) => (Rule::InheritedTermsUnstated, None),
         };
+        (g, rule, fix)
+    });
+    for (g, rule, fix) in drift.chain(misstated) {
         let message = format!(
             "declares `{declared}`, but {} {} under `{}`: {}",
             ancestor_list(&g.offenders),
