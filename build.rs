@@ -14,10 +14,13 @@ fn main() {
         .filter(|n| n.ends_with(".yml"))
         .collect();
     names.sort();
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let mut out = String::from("/// `(file name, contents)` of every built-in licence entry.\n");
     out.push_str("pub const BUILTIN_LICENSES: &[(&str, &str)] = &[\n");
     for name in &names {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
+        // Read when the script runs, not when it was compiled: a build script compiled in another
+        // checkout (a copied target/) would otherwise keep including that checkout's files.
+        let path = Path::new(&manifest_dir).join(dir).join(name);
         writeln!(
             out,
             "    ({name:?}, include_str!({:?})),",

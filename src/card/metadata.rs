@@ -33,6 +33,8 @@ pub struct Metadata {
     pub base_model: Vec<String>,
     pub base_model_relation: Option<String>,
     pub language: Vec<String>,
+    /// Datasets the model was trained on (Hub dataset ids, as the card lists them).
+    pub datasets: Vec<String>,
     pub tags: Vec<String>,
     pub pipeline_tag: Option<String>,
     pub library_name: Option<String>,
@@ -208,6 +210,7 @@ impl Metadata {
             base_model: r.list("base_model"),
             base_model_relation: r.string("base_model_relation"),
             language: r.list("language"),
+            datasets: r.list("datasets"),
             tags: r.list("tags"),
             pipeline_tag: r.string("pipeline_tag"),
             library_name: r.string("library_name"),

@@ -33,7 +33,7 @@ impl What {
 }
 
 /// Writes `-o FILE` (gzipped when it ends in `.gz`, since a snapshot is mostly card text).
-fn write_to(output: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<usize>) -> Result<usize> {
+fn write_to<T>(output: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
     let file = std::fs::File::create(output).with_context(|| format!("{}", output.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let written = if output.extension().is_some_and(|e| e == "gz") {
@@ -62,7 +62,12 @@ pub(crate) fn snapshot(
             let written = write_to(output, |out| {
                 pedigree::source::write_snapshot(&dir, out).map_err(anyhow::Error::msg)
             })?;
-            eprintln!("pedigree: wrote {written} models to {}", output.display());
+            eprintln!(
+                "pedigree: wrote {} models and {} datasets to {}",
+                written.models,
+                written.datasets,
+                output.display()
+            );
             return Ok(crate::EXIT_CLEAN);
         }
         What::Families(roots) => Some(roots),

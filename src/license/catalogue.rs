@@ -77,6 +77,21 @@ pub enum ObligationKind {
     NamePrefix,
     AttributionDisplay,
     MarkModifiedFiles,
+    /// Outputs of the material may not be used to improve any other large language model than
+    /// the material and its derivatives (Llama 2/3 §1.b.v, Tongyi Qianwen §5.b).
+    OutputsNotForOtherLlms,
+    /// A model trained with the material's outputs must begin its name with one of `prefixes`
+    /// (Llama 3.1 and later, §1.b.i).
+    OutputsNamePrefix,
+    /// A model trained on the material's outputs is a derivative, under all of the licence's
+    /// terms (Gemma §1.1(e)).
+    OutputsMakeDerivatives,
+    /// A data licence whose text says a model trained on the data is free of its terms (C-UDA
+    /// §5.5, CDLA-Permissive-2.0 §5.4).
+    TrainedModelsFree,
+    /// A data licence that frees the results of computing on the data without saying whether a
+    /// trained model is one (CDLA 1.0 "Results").
+    ResultsFree,
 }
 
 impl ObligationKind {
@@ -91,6 +106,16 @@ impl ObligationKind {
                 | ObligationKind::CarryUseRestrictions
                 | ObligationKind::ShareAlike
                 | ObligationKind::NoDerivatives
+        )
+    }
+
+    /// Terms on models trained with the material's outputs (judged by `outputs-clause`).
+    pub fn about_outputs(self) -> bool {
+        matches!(
+            self,
+            ObligationKind::OutputsNotForOtherLlms
+                | ObligationKind::OutputsNamePrefix
+                | ObligationKind::OutputsMakeDerivatives
         )
     }
 
@@ -109,6 +134,11 @@ impl ObligationKind {
             ObligationKind::NamePrefix => "name-prefix",
             ObligationKind::AttributionDisplay => "attribution-display",
             ObligationKind::MarkModifiedFiles => "mark-modified-files",
+            ObligationKind::OutputsNotForOtherLlms => "outputs-not-for-other-llms",
+            ObligationKind::OutputsNamePrefix => "outputs-name-prefix",
+            ObligationKind::OutputsMakeDerivatives => "outputs-make-derivatives",
+            ObligationKind::TrainedModelsFree => "trained-models-free",
+            ObligationKind::ResultsFree => "results-free",
         }
     }
 }
@@ -273,8 +303,16 @@ fn lint_terms(file: &str, raw: &RawEntry, terms: &[Obligation], problems: &mut V
             "{file}: a non-commercial term needs `commercial_use: false`"
         ));
     }
+    if has(K::TrainedModelsFree) && has(K::ResultsFree) {
+        problems.push(format!(
+            "{file}: `trained-models-free` and `results-free` say the same thing twice"
+        ));
+    }
     let mut seen = Vec::new();
-    for t in terms.iter().filter(|t| t.kind.constrains_license()) {
+    for t in terms
+        .iter()
+        .filter(|t| t.kind.constrains_license() || t.kind.about_outputs())
+    {
         if seen.contains(&t.kind) {
             problems.push(format!("{file}: `{}` appears twice", t.kind.as_str()));
         }
@@ -495,8 +533,12 @@ impl Catalogue {
             Some(u) => (ids(&u.ids, "unclear"), u.why.clone()),
             None => (Vec::new(), String::new()),
         };
-        if ob.kind == ObligationKind::NamePrefix && ob.prefixes.is_empty() {
-            problems.push(format!("{at}: name-prefix needs `prefixes`"));
+        if matches!(
+            ob.kind,
+            ObligationKind::NamePrefix | ObligationKind::OutputsNamePrefix
+        ) && ob.prefixes.is_empty()
+        {
+            problems.push(format!("{at}: {} needs `prefixes`", ob.kind.as_str()));
         }
         if ob.kind == ObligationKind::AttributionDisplay && ob.text.is_none() {
             problems.push(format!("{at}: attribution-display needs `text`"));

@@ -176,4 +176,9 @@ impl Source for LocalRepo {
             None => Ok(Vec::new()),
         }
     }
+
+    /// A local repo holds no datasets: the source behind it answers.
+    async fn dataset(&self, id: &str) -> Result<super::DatasetRecord, SourceError> {
+        self.parents()?.dataset(id).await
+    }
 }

@@ -99,6 +99,10 @@ impl Mirror {
                 return index;
             };
             for owner in owners.flatten() {
+                // Datasets sit beside models under `datasets/` (not a Hub user name).
+                if owner.file_name() == "datasets" {
+                    continue;
+                }
                 // A model without a namespace (`gpt2`) sits at the top: <root>/gpt2/info.json.
                 let top = owner.file_name().to_string_lossy().into_owned();
                 let info = owner.path().join("info.json");
@@ -188,5 +192,9 @@ impl Source for Mirror {
     ) -> Result<Vec<super::Listed>, SourceError> {
         let ids = self.index().models.iter().map(String::as_str);
         Ok(super::candidates_among(ids, name, mentioned))
+    }
+
+    async fn dataset(&self, id: &str) -> Result<super::DatasetRecord, SourceError> {
+        super::dataset::read_mirror(&self.files, &self.root, id)
     }
 }

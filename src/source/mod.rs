@@ -4,15 +4,17 @@
 //! a family walk needs no info call per model.
 
 mod confined;
+mod dataset;
 pub mod hub;
 mod local;
 mod mirror;
 mod snapshot;
 
+pub use dataset::{DatasetInfo, DatasetRecord, dataset_ref, valid_dataset_id};
 pub use hub::{HubClient, HubOptions};
 pub use local::LocalRepo;
 pub use mirror::Mirror;
-pub use snapshot::{Snapshot, default_max_snapshot_bytes, write_snapshot};
+pub use snapshot::{Snapshot, Written, default_max_snapshot_bytes, write_snapshot};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -103,6 +105,9 @@ pub struct ModelInfo {
     /// model with none needs no listing of its children.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children_model_count: Option<u64>,
+    /// The task the Hub files the model under (`text-generation`, ...); snake case on the Hub.
+    #[serde(rename = "pipeline_tag", skip_serializing_if = "Option::is_none")]
+    pub pipeline_tag: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -110,7 +115,7 @@ pub struct Sibling {
     pub rfilename: String,
 }
 
-fn de_gated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Gated, D::Error> {
+pub(crate) fn de_gated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Gated, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) if s == "manual" => Gated::Manual,
         serde_json::Value::String(_) | serde_json::Value::Bool(true) => Gated::Auto,
@@ -210,6 +215,12 @@ pub trait Source: Send + Sync {
         _mentioned: &[String],
     ) -> Result<Vec<Listed>, SourceError> {
         Ok(Vec::new())
+    }
+
+    /// A dataset's info and card (`datasets:` in a model card names them). Sources that hold
+    /// no datasets say so.
+    async fn dataset(&self, id: &str) -> Result<DatasetRecord, SourceError> {
+        Err(dataset::unsupported(id))
     }
 
     /// Every model the source holds, when it can list them (a mirror can; the Hub cannot).

@@ -1,5 +1,7 @@
 //! A bulk snapshot of the Hub: JSON Lines, one model-info object per line, with the card's text
-//! under `"readme"` and other repo files under `"files"` (`{"LICENSE": "..."}`).
+//! under `"readme"` and other repo files under `"files"` (`{"LICENSE": "..."}`). A line with
+//! `"repoType": "dataset"` is a dataset's info instead (the body of `GET /api/datasets/{id}`),
+//! with its card under `"readme"`; snapshots written before datasets had none, and read the same.
 //!
 //! One streaming pass indexes where each model's line starts and which parents its tags name;
 //! a model's line is read and parsed only when the audit asks for it. The index (ids, offsets,
@@ -7,7 +9,8 @@
 
 use super::mirror::parents_from_tags;
 use super::{
-    MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError, card_text, valid_model_id,
+    DatasetInfo, DatasetRecord, MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError,
+    card_text, valid_dataset_id, valid_model_id,
 };
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -21,16 +24,48 @@ use std::sync::Mutex;
 /// snapshot, so ids are held once: sorted, with the line of each at the same position.
 #[derive(Debug, Default)]
 struct Index {
-    models: Vec<String>,
-    /// (offset, length) of `models[i]`'s line.
-    lines: Vec<(u64, u32)>,
+    models: Lines,
+    datasets: Lines,
     children: HashMap<String, Vec<String>>,
 }
 
-impl Index {
+/// Ids of one repo type, sorted, with the line of each at the same position.
+#[derive(Debug, Default)]
+struct Lines {
+    ids: Vec<String>,
+    /// (offset, length) of `ids[i]`'s line.
+    at: Vec<(u64, u32)>,
+}
+
+impl Lines {
     fn line(&self, id: &str) -> Option<(u64, u32)> {
-        let i = self.models.binary_search_by(|m| m.as_str().cmp(id)).ok()?;
-        Some(self.lines[i])
+        let i = self.ids.binary_search_by(|m| m.as_str().cmp(id)).ok()?;
+        Some(self.at[i])
+    }
+
+    /// From `(id, offset, length, line number)` as found: sorted by id, a later line first, so
+    /// that of two lines with one id the later is used and the earlier named as a problem.
+    fn of(
+        mut found: Vec<(String, u64, u32, usize)>,
+        what: &str,
+        problems: &mut Vec<(usize, String)>,
+    ) -> Lines {
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out = Lines::default();
+        for (id, start, len, number) in found {
+            if out.ids.last() == Some(&id) {
+                problems.push((
+                    number,
+                    format!("{what}`{id}` is listed again further down; that line is used"),
+                ));
+                continue;
+            }
+            out.ids.push(id);
+            out.at.push((start, len));
+        }
+        out.ids.shrink_to_fit();
+        out.at.shrink_to_fit();
+        out
     }
 }
 
@@ -52,6 +87,9 @@ struct Head {
     model_id: String,
     #[serde(default)]
     tags: Vec<String>,
+    /// `"dataset"` on a dataset's line; absent on a model's.
+    #[serde(default, rename = "repoType")]
+    repo_type: Option<String>,
 }
 
 /// A line's own fields, beside the model info. Read in a second pass over the line rather than
@@ -123,6 +161,7 @@ impl Snapshot {
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut index = Index::default();
         let mut found: Vec<(String, u64, u32, usize)> = Vec::new();
+        let mut found_datasets: Vec<(String, u64, u32, usize)> = Vec::new();
         let mut problems = Vec::new();
         let mut offset = 0u64;
         let mut line = Vec::new();
@@ -152,6 +191,14 @@ impl Snapshot {
                 continue;
             }
             match serde_json::from_slice::<Head>(&line) {
+                Ok(head) if head.repo_type.as_deref() == Some("dataset") => {
+                    if valid_dataset_id(&head.id) {
+                        found_datasets.push((head.id, start, read as u32, number));
+                    } else {
+                        let id = head.id;
+                        problems.push((number, format!("`{id}` is not a dataset id")));
+                    }
+                }
                 Ok(head) => {
                     let id = if head.id.is_empty() {
                         head.model_id
@@ -170,22 +217,9 @@ impl Snapshot {
                 Err(e) => problems.push((number, e.to_string())),
             }
         }
-        // Sorted by id, a later line first: of two lines with one id, the later is used.
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        for (id, start, len, number) in found {
-            if index.models.last() == Some(&id) {
-                problems.push((
-                    number,
-                    format!("`{id}` is listed again further down; that line is used"),
-                ));
-                continue;
-            }
-            index.models.push(id);
-            index.lines.push((start, len));
-        }
+        index.models = Lines::of(found, "", &mut problems);
+        index.datasets = Lines::of(found_datasets, "dataset ", &mut problems);
         problems.sort_by_key(|(line, _)| *line);
-        index.models.shrink_to_fit();
-        index.lines.shrink_to_fit();
         index.children.values_mut().for_each(|v| {
             v.sort();
             v.dedup();
@@ -198,20 +232,22 @@ impl Snapshot {
         })
     }
 
+    /// Models in the snapshot.
     pub fn len(&self) -> usize {
-        self.index.models.len()
+        self.index.models.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.models.is_empty()
+        self.index.models.ids.is_empty()
     }
 
-    fn line(&self, id: &str) -> Result<Line, SourceError> {
-        let Some((start, len)) = self.index.line(id) else {
-            return Err(SourceError::NotFound(format!(
-                "{id} is not in the snapshot"
-            )));
-        };
+    /// Datasets in the snapshot.
+    pub fn datasets(&self) -> usize {
+        self.index.datasets.ids.len()
+    }
+
+    /// The bytes of the line at `(start, len)`.
+    fn read_at(&self, (start, len): (u64, u32)) -> Result<Vec<u8>, SourceError> {
         let mut bytes = vec![0; len as usize];
         {
             let mut file = self
@@ -224,6 +260,16 @@ impl Snapshot {
                     SourceError::Other(format!("snapshot {}: {e}", self.path.display()))
                 })?;
         }
+        Ok(bytes)
+    }
+
+    fn line(&self, id: &str) -> Result<Line, SourceError> {
+        let Some(at) = self.index.models.line(id) else {
+            return Err(SourceError::NotFound(format!(
+                "{id} is not in the snapshot"
+            )));
+        };
+        let bytes = self.read_at(at)?;
         let invalid =
             |e: serde_json::Error| SourceError::Invalid(format!("snapshot line of {id}: {e}"));
         let info: ModelInfo = serde_json::from_slice(&bytes).map_err(invalid)?;
@@ -271,7 +317,36 @@ impl Source for Snapshot {
     }
 
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
-        Ok(self.index.models.clone())
+        Ok(self.index.models.ids.clone())
+    }
+
+    async fn dataset(&self, id: &str) -> Result<DatasetRecord, SourceError> {
+        let Some(at) = self.index.datasets.line(id) else {
+            return Err(SourceError::NotFound(format!(
+                "dataset {id} is not in the snapshot"
+            )));
+        };
+        let bytes = self.read_at(at)?;
+        let invalid = |e: serde_json::Error| {
+            SourceError::Invalid(format!("snapshot line of dataset {id}: {e}"))
+        };
+        let info: DatasetInfo = serde_json::from_slice(&bytes).map_err(invalid)?;
+        let extra: Extra = serde_json::from_slice(&bytes).map_err(invalid)?;
+        let (readme, card_error) = match extra.readme {
+            Some(text) => {
+                let (text, error) = card_text(text.into_bytes());
+                (Some(text), error)
+            }
+            None => (None, None),
+        };
+        Ok(DatasetRecord {
+            info: DatasetInfo {
+                id: id.to_string(),
+                ..info
+            },
+            readme,
+            card_error,
+        })
     }
 
     async fn parent_candidates(
@@ -279,14 +354,22 @@ impl Source for Snapshot {
         name: &str,
         mentioned: &[String],
     ) -> Result<Vec<super::Listed>, SourceError> {
-        let ids = self.index.models.iter().map(String::as_str);
+        let ids = self.index.models.ids.iter().map(String::as_str);
         Ok(super::candidates_among(ids, name, mentioned))
     }
 }
 
+/// What [`write_snapshot`] wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub models: usize,
+    pub datasets: usize,
+}
+
 /// Writes a mirror as a snapshot: each model's info.json, its README.md as `"readme"`, and its
-/// other files that are text as `"files"`. Returns the number of models written.
-pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usize, SourceError> {
+/// other files that are text as `"files"`; then each dataset under `datasets/` as a line with
+/// `"repoType": "dataset"` and its card.
+pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<Written, SourceError> {
     // Files are read inside the mirror only: a link out of it is left out, with a warning.
     let files = super::confined::Confined::new(mirror, "mirror")?;
     let read = |path: &Path, shown: &str| match files.read(path, shown) {
@@ -296,72 +379,121 @@ pub fn write_snapshot(mirror: &Path, out: &mut dyn std::io::Write) -> Result<usi
         }
         other => other,
     };
-    let mut owners: Vec<PathBuf> = std::fs::read_dir(mirror)
-        .map_err(|e| SourceError::NotFound(format!("mirror {}: {e}", mirror.display())))?
+    let repo_object = |repo: &Path| {
+        let shown = repo
+            .strip_prefix(mirror)
+            .unwrap_or(repo)
+            .display()
+            .to_string();
+        repo_object(repo, &shown, &read)
+    };
+    let mut owners = subdirs(mirror)
+        .map_err(|e| SourceError::NotFound(format!("mirror {}: {e}", mirror.display())))?;
+    owners.retain(|o| !o.ends_with("datasets"));
+    let mut written = Written::default();
+    for owner in owners {
+        for repo in subdirs(&owner).unwrap_or_default() {
+            if let Some(object) = repo_object(&repo)? {
+                write_line(out, &object)?;
+                written.models += 1;
+            }
+        }
+    }
+    // `datasets/<name>` holds a bare-named dataset, `datasets/<owner>/<name>` an owned one.
+    let datasets = mirror.join("datasets");
+    for top in subdirs(&datasets).unwrap_or_default() {
+        let bare = top.join("info.json").is_file();
+        let repos = if bare {
+            vec![top.clone()]
+        } else {
+            subdirs(&top).unwrap_or_default()
+        };
+        for repo in repos {
+            let Some(mut object) = repo_object(&repo)? else {
+                continue;
+            };
+            let id = repo
+                .strip_prefix(&datasets)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            if !valid_dataset_id(&id) {
+                continue;
+            }
+            object.insert("id".into(), id.into());
+            object.insert("repoType".into(), "dataset".into());
+            // A dataset line carries its card only.
+            object.remove("files");
+            write_line(out, &object)?;
+            written.datasets += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// The directories in `dir`, sorted.
+fn subdirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
-    owners.sort();
-    let mut written = 0;
-    for owner in owners {
-        let mut repos: Vec<PathBuf> = std::fs::read_dir(&owner)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        repos.sort();
-        for repo in repos.into_iter().filter(|r| r.join("info.json").is_file()) {
-            let shown = repo
-                .strip_prefix(mirror)
-                .unwrap_or(&repo)
-                .display()
-                .to_string();
-            let Some(bytes) = read(&repo.join("info.json"), &format!("{shown}/info.json"))? else {
-                continue;
-            };
-            let Ok(serde_json::Value::Object(mut object)) =
-                serde_json::from_slice::<serde_json::Value>(&bytes)
-            else {
-                continue;
-            };
-            let mut files = serde_json::Map::new();
-            let mut names: Vec<PathBuf> = std::fs::read_dir(&repo)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            names.sort();
-            for path in names {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if name == "info.json" || !path.is_file() {
-                    continue;
-                }
-                let Ok(Some(bytes)) = read(&path, &format!("{shown}/{name}")) else {
-                    continue;
-                };
-                let Ok(text) = String::from_utf8(bytes) else {
-                    continue;
-                };
-                if name == "README.md" {
-                    object.insert("readme".into(), text.into());
-                } else {
-                    files.insert(name, text.into());
-                }
-            }
-            if !files.is_empty() {
-                object.insert("files".into(), files.into());
-            }
-            let line =
-                serde_json::to_string(&object).map_err(|e| SourceError::Other(e.to_string()))?;
-            writeln!(out, "{line}").map_err(|e| SourceError::Other(e.to_string()))?;
-            written += 1;
+    out.sort();
+    Ok(out)
+}
+
+fn write_line(
+    out: &mut dyn std::io::Write,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), SourceError> {
+    let line = serde_json::to_string(object).map_err(|e| SourceError::Other(e.to_string()))?;
+    writeln!(out, "{line}").map_err(|e| SourceError::Other(e.to_string()))
+}
+
+/// A mirror repo's info.json as an object, with its README.md under `"readme"` and its other
+/// text files under `"files"`; `None` for a directory that is not a repo.
+fn repo_object(
+    repo: &Path,
+    shown: &str,
+    read: &dyn Fn(&Path, &str) -> Result<Option<Vec<u8>>, SourceError>,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, SourceError> {
+    let Some(bytes) = read(&repo.join("info.json"), &format!("{shown}/info.json"))? else {
+        return Ok(None);
+    };
+    let Ok(serde_json::Value::Object(mut object)) =
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+    else {
+        return Ok(None);
+    };
+    let mut files = serde_json::Map::new();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(repo)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name == "info.json" || !path.is_file() {
+            continue;
+        }
+        let Ok(Some(bytes)) = read(&path, &format!("{shown}/{name}")) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if name == "README.md" {
+            object.insert("readme".into(), text.into());
+        } else {
+            files.insert(name, text.into());
         }
     }
-    Ok(written)
+    if !files.is_empty() {
+        object.insert("files".into(), files.into());
+    }
+    Ok(Some(object))
 }
