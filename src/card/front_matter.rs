@@ -80,6 +80,7 @@ pub(super) const READ_KEYS: &[&str] = &[
     "base_model",
     "base_model_relation",
     "language",
+    "datasets",
     "tags",
     "pipeline_tag",
     "library_name",

@@ -4,13 +4,17 @@
 //! root first: see [`walk`]). Every model is fetched once per run; cycles and depth are bounded,
 //! and a parent that cannot be had becomes an unresolved node rather than an error.
 
+mod datasets;
 mod files;
+mod generators;
 mod model;
 mod relation;
 mod shipped;
 mod walk;
 
+pub use datasets::{Dataset, DatasetState, Datasets, MAX_DATASETS_PER_MODEL, TrainingEntry};
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
+pub use generators::{EvidenceKind, GENERATOR_KEYS, Generator};
 pub use model::{CardFacts, CardText, Declared, Info, Model};
 pub use relation::{Relation, infer as infer_relation};
 pub use shipped::{Shipped, classify as classify_files};
@@ -67,9 +71,16 @@ pub struct Lineage {
     /// Models read only as possible parents of an orphan under audit: ranked by
     /// `undeclared-parent`, neither audited nor ancestors.
     candidates: HashSet<NodeIndex>,
+    /// The training data of the models under audit.
+    datasets: Datasets,
 }
 
 impl Lineage {
+    /// The datasets the models under audit were trained on (empty with `--no-datasets`).
+    pub fn datasets(&self) -> &Datasets {
+        &self.datasets
+    }
+
     pub fn node(&self, index: NodeIndex) -> &Node {
         &self.graph[index]
     }

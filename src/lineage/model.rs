@@ -150,6 +150,10 @@ pub struct Declared {
     /// Parents, in the order the card lists them.
     pub base_model: Vec<String>,
     pub language: Vec<String>,
+    /// Datasets the model was trained on, as the card's `datasets:` lists them.
+    pub datasets: Vec<String>,
+    /// The task the model is filed under (card, else the Hub's info).
+    pub pipeline_tag: Option<String>,
 }
 
 /// What Pedigree keeps of a parsed card.
@@ -240,6 +244,7 @@ impl Model {
             .clone()
             .filter(|r| Relation::parse(r).is_none());
         let meta = card.meta;
+        let pipeline_tag = meta.pipeline_tag.or_else(|| info.pipeline_tag.clone());
         let model = Model {
             info: Info::of(&info),
             card: CardFacts {
@@ -248,6 +253,8 @@ impl Model {
                     license_link: meta.license_link,
                     base_model: meta.base_model,
                     language: meta.language,
+                    datasets: meta.datasets,
+                    pipeline_tag,
                 },
                 key_lines: card.key_lines,
                 problems: card.problems,

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Models read at once: bounds the raw records in memory while keeping enough requests in
 /// flight for any concurrency a source allows.
-const BATCH: usize = 4096;
+pub(super) const BATCH: usize = 4096;
 
 /// Card text kept in memory by default, in bytes. Small runs keep every card; a large one keeps
 /// none past this, and the similarity check reads again the few it needs (see [`card_shingles`]).
@@ -30,15 +30,15 @@ pub struct Family {
 
 /// Builds a [`Lineage`] from a source.
 pub struct LineageBuilder<'a> {
-    progress: Option<&'a dyn Progress>,
-    source: &'a dyn Source,
-    catalogue: &'a Catalogue,
+    pub(super) progress: Option<&'a dyn Progress>,
+    pub(super) source: &'a dyn Source,
+    pub(super) catalogue: &'a Catalogue,
     max_depth: usize,
     /// Bytes of card text that may still be kept.
     body_budget: usize,
-    lineage: Lineage,
+    pub(super) lineage: Lineage,
     /// The reading stage has been announced to `progress`.
-    announced: bool,
+    pub(super) announced: bool,
 }
 
 impl<'a> LineageBuilder<'a> {
@@ -386,7 +386,7 @@ impl<'a> LineageBuilder<'a> {
         }
     }
 
-    fn is_fetched(&self, id: &str) -> bool {
+    pub(super) fn is_fetched(&self, id: &str) -> bool {
         self.lineage
             .find(id)
             .is_some_and(|i| !matches!(self.lineage.node(i).state, NodeState::BeyondDepth))
