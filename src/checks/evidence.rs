@@ -16,6 +16,8 @@ const DISTRIBUTION_DUTIES: &[Rule] = &[
     Rule::InheritedTermsUnstated,
     Rule::AgreementCopyMissing,
     Rule::NoticeMissing,
+    Rule::OutputsClause,
+    Rule::DatasetLicenseConflict,
 ];
 
 pub(super) fn weigh(s: &Subject<'_>, findings: Vec<Finding>) -> Vec<Finding> {

@@ -4,6 +4,7 @@
 mod card;
 mod code;
 mod copied;
+mod datasets;
 mod declaration;
 mod evidence;
 mod files;
@@ -13,6 +14,7 @@ mod lineage;
 mod merge;
 mod naming;
 mod notices;
+mod outputs;
 mod policy;
 mod traits;
 mod undeclared;
@@ -187,6 +189,8 @@ pub(crate) fn check(ctx: &Context<'_>, subject: &Subject<'_>) -> Vec<Finding> {
     traits::check(ctx, subject, &mut out);
     code::check(ctx, subject, &mut out);
     declaration::check(ctx, subject, &mut out);
+    datasets::check(ctx, subject, &mut out);
+    outputs::check(ctx, subject, &mut out);
     let mut out = evidence::weigh(subject, out);
     // The allow/deny policy is the project's own rule, not a distribution duty.
     policy::check(ctx, subject, &mut out);

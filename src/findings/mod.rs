@@ -82,6 +82,9 @@ rules! {
     FamilyTooLarge => "family-too-large",
     RepoRenamed => "repo-renamed",
     NamingObligation => "naming-obligation",
+    DatasetLicenseConflict => "dataset-license-conflict",
+    OutputsClause => "outputs-clause",
+    UnresolvedDataset => "unresolved-dataset",
     LicenseFileMismatch => "license-file-mismatch",
     AgreementCopyMissing => "agreement-copy-missing",
     NoticeMissing => "notice-missing",
@@ -148,6 +151,10 @@ pub struct Finding {
     /// How to put it right, in one line (every accusation has one).
     #[serde(default)]
     pub fix: Option<String>,
+    /// The training dataset the finding is about (dataset findings only). Always written: the
+    /// compressed finding store's encoding (postcard) is not self-describing.
+    #[serde(default)]
+    pub dataset: Option<String>,
     /// The most severe this finding may be reported at, when the check knows its stakes are
     /// lower than the rule's default (a permissive licence's copy duty; no shipped weights). An
     /// explicit severity in the config still wins.
@@ -177,8 +184,15 @@ impl Finding {
             line: None,
             fingerprint,
             fix: None,
+            dataset: None,
             cap: None,
         }
+    }
+
+    /// The training dataset the finding is about.
+    pub fn dataset(mut self, id: impl Into<String>) -> Self {
+        self.dataset = Some(id.into());
+        self
     }
 
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
