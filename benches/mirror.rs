@@ -46,6 +46,7 @@ fn main() {
             max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
             today: today(),
             body_budget: pedigree::lineage::DEFAULT_BODY_BUDGET,
+            datasets: true,
             progress: None,
         };
         runtime.block_on(auditor.run(target)).expect("audit")

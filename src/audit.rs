@@ -4,10 +4,12 @@ use crate::checks::{self, Context};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::findings::{Finding, Findings, Rule, RuleDocs, Sink, report_order};
-use crate::license::{Catalogue, Terms};
-use crate::lineage::{Family, Lineage, LineageBuilder, NodeState, card_shingles};
+use crate::license::Catalogue;
+use crate::lineage::{DatasetState, Family, Lineage, LineageBuilder, NodeState, card_shingles};
 use crate::progress::Progress;
-use crate::report::{LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool, Unread};
+use crate::report::{
+    LicenseView, ModelEntry, ParentView, Report, Role, Summary, Tool, Unread, dataset_entries,
+};
 use crate::source::Source;
 use crate::source::SourceError;
 use petgraph::graph::NodeIndex;
@@ -46,6 +48,9 @@ pub struct Auditor<'a> {
     /// Bytes of card text kept in memory ([`crate::lineage::DEFAULT_BODY_BUDGET`]).
     pub body_budget: usize,
     pub progress: Option<&'a dyn Progress>,
+    /// Read the datasets the audited models were trained on, and their generating models
+    /// (`--no-datasets` turns it off).
+    pub datasets: bool,
 }
 
 /// Today's date in UTC.
@@ -94,6 +99,9 @@ impl Auditor<'_> {
                 .map_err(|e| Error::Usage(e.to_string()))?,
         };
         builder.add_upward(&ids).await;
+        if self.datasets {
+            builder.add_datasets(&ids).await;
+        }
         builder.add_files(&ids).await;
         if let Target::Model(id) = target {
             builder.add_candidates(id).await;
@@ -243,11 +251,13 @@ impl Auditor<'_> {
         for finding in placed.into_iter().chain(late) {
             findings.insert(finding);
         }
+        let datasets = dataset_entries(&lineage, self.catalogue);
         let models = self.model_entries(&mut lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
         Ok(Report {
             tool: Tool::default(),
             models,
+            datasets,
             findings,
             summary,
             places: Default::default(),
@@ -262,6 +272,20 @@ impl Auditor<'_> {
         lineage: &mut Lineage,
         audited: &HashSet<petgraph::graph::NodeIndex>,
     ) -> Vec<ModelEntry> {
+        let generators: HashSet<String> = lineage
+            .datasets()
+            .iter()
+            .filter_map(|(_, state)| match state {
+                DatasetState::Resolved(d) => Some(d),
+                DatasetState::Unresolved(_) => None,
+            })
+            .flat_map(|d| {
+                d.generators
+                    .iter()
+                    .filter(|g| g.hub)
+                    .map(|g| g.model.clone())
+            })
+            .collect();
         let nodes: Vec<NodeIndex> = lineage
             .nodes()
             .filter(|n| {
@@ -275,23 +299,27 @@ impl Auditor<'_> {
                 let node = lineage.node(n);
                 let role = match (&node.state, audited.contains(&n)) {
                     (NodeState::Resolved(_), true) => Role::Audited,
+                    // Read only because it generated training data: no model names it a parent.
+                    (NodeState::Resolved(_), false)
+                        if generators.contains(node.id.as_str()) && !lineage.has_children(n) =>
+                    {
+                        Role::Generator
+                    }
                     (NodeState::Resolved(_), false) => Role::Ancestor,
                     _ => Role::Unresolved,
                 };
+                let datasets = lineage
+                    .datasets()
+                    .of(n)
+                    .iter()
+                    .map(|e| e.id.clone().unwrap_or_else(|| e.entry.clone()))
+                    .collect();
                 let license = match node.model() {
-                    Some(model) => {
-                        let expr = match &model.terms {
-                            Terms::Expr(e) => Some(e),
-                            _ => None,
-                        };
-                        LicenseView {
-                            declared: model.card.meta.license.clone(),
-                            normalized: expr.map(|e| e.display(self.catalogue).to_string()),
-                            class: expr
-                                .and_then(|e| e.single())
-                                .map(|id| self.catalogue.get(id).class.as_str()),
-                        }
-                    }
+                    Some(model) => LicenseView::of(
+                        model.card.meta.license.clone(),
+                        &model.terms,
+                        self.catalogue,
+                    ),
                     None => LicenseView::default(),
                 };
                 let parents = lineage
@@ -308,6 +336,7 @@ impl Auditor<'_> {
                     license,
                     parents,
                     depth: lineage.depth(n),
+                    datasets,
                 };
                 lineage.release(n);
                 entry

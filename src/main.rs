@@ -185,6 +185,7 @@ impl Opened {
             max_family,
             today: today(),
             body_budget: card_memory_mib.saturating_mul(1024 * 1024),
+            datasets: true,
         }
     }
 }
@@ -259,6 +260,7 @@ fn stats(request: Request, args: &SourceArgs, format: StatsFormat) -> Result<u8>
     );
     // Similarity figures compare every parent and child: every card is kept.
     auditor.body_budget = usize::MAX;
+    auditor.datasets = !args.no_datasets;
     let walked = opened.runtime.block_on(auditor.walk(&opened.target))?;
     if let Some(bar) = &bar {
         bar.done();
@@ -295,12 +297,13 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     if opts.statistics && !matches!(opts.format, Format::Human | Format::Json) {
         anyhow::bail!("--statistics prints --format human or json");
     }
-    let auditor = opened.auditor(
+    let mut auditor = opened.auditor(
         opts.source.max_depth,
         opts.source.max_family,
         opts.source.card_memory,
         bar.as_deref(),
     );
+    auditor.datasets = !opts.source.no_datasets;
     let Opened {
         docs,
         config,

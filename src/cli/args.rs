@@ -187,6 +187,10 @@ pub(crate) struct SourceArgs {
     /// read again from the source (a whole-Hub run holds too many cards to keep).
     #[arg(long, value_name = "MIB", default_value_t = 64)]
     pub(crate) card_memory: usize,
+    /// Do not read the datasets the models were trained on (`datasets:` in their cards), nor the
+    /// models that generated them.
+    #[arg(long)]
+    pub(crate) no_datasets: bool,
     #[command(flatten)]
     pub(crate) hub: HubArgs,
 }

@@ -124,6 +124,7 @@ mod tests {
         }
         let summary = Summary::count(&findings, n, 0);
         Report {
+            datasets: Vec::new(),
             tool: Tool::default(),
             models: Vec::new(),
             findings,

@@ -27,6 +27,15 @@ impl Marks {
             for parent in parents {
                 marks.broken.insert((f.model.clone(), parent.clone()));
             }
+            // An output clause broken through training data marks the edge to the dataset.
+            if f.rule == Rule::OutputsClause
+                && f.severity == Severity::Error
+                && let Some(dataset) = &f.dataset
+            {
+                marks
+                    .broken
+                    .insert((f.model.clone(), dataset_node(dataset)));
+            }
         }
         marks
     }
@@ -36,9 +45,20 @@ impl Marks {
         self.errors.contains(model)
     }
 
+    /// An error finding says a licence was broken through training on `dataset`.
+    pub fn broken_dataset(&self, model: &str, dataset: &str) -> bool {
+        self.broken
+            .contains(&(model.to_string(), dataset_node(dataset)))
+    }
+
     /// A finding says the licence was broken along the edge from `child` to `parent`.
     pub fn broken(&self, child: &str, parent: &str) -> bool {
         self.broken
             .contains(&(child.to_string(), parent.to_string()))
     }
+}
+
+/// A dataset's key among the marked edges, apart from model ids.
+fn dataset_node(id: &str) -> String {
+    format!("dataset:{id}")
 }

@@ -1,6 +1,7 @@
 //! The report: everything a run concluded, as one serialisable value. Renderers only render it.
 
 mod comment;
+mod datasets;
 mod digest;
 mod discussion;
 mod dot;
@@ -16,6 +17,7 @@ mod sarif;
 mod statistics;
 
 pub use comment::{PostLimits, render_post};
+pub use datasets::{DatasetEntry, DatasetRole, dataset_entries};
 pub use digest::{Digest, render_digest};
 pub use discussion::{discussion_of, errors_by_model, render_discussion};
 pub use dot::render_dot;
@@ -37,6 +39,8 @@ use std::io::Write;
 pub struct Report {
     pub tool: Tool,
     pub models: Vec<ModelEntry>,
+    /// The datasets the audited models were trained on (empty with `--no-datasets`).
+    pub datasets: Vec<DatasetEntry>,
     pub findings: Findings,
     pub summary: Summary,
     /// Where the models' files are, for annotations and SARIF (set by whoever knows the file
@@ -86,6 +90,8 @@ pub enum Role {
     Ancestor,
     /// Named as a parent but could not be read.
     Unresolved,
+    /// Read because it generated a dataset a model of the run was trained on.
+    Generator,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -96,6 +102,8 @@ pub struct ModelEntry {
     pub parents: Vec<ParentView>,
     /// Generations above the model in its lineage (0 for a model without known parents).
     pub depth: usize,
+    /// The datasets it was trained on (ids in the report's `datasets`), for models under audit.
+    pub datasets: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -107,6 +115,24 @@ pub struct LicenseView {
     pub normalized: Option<String>,
     /// The licence's class when it is one catalogue licence.
     pub class: Option<&'static str>,
+}
+
+impl LicenseView {
+    /// The view of a declaration and the terms Pedigree read from it.
+    pub fn of(
+        declared: Option<OneOrMany>,
+        terms: &crate::license::Terms,
+        catalogue: &crate::license::Catalogue,
+    ) -> LicenseView {
+        let expr = terms.expr();
+        LicenseView {
+            declared,
+            normalized: expr.map(|e| e.display(catalogue).to_string()),
+            class: expr
+                .and_then(|e| e.single())
+                .map(|id| catalogue.get(id).class.as_str()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

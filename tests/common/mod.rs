@@ -139,6 +139,32 @@ impl Fixture {
         }
         self
     }
+
+    /// Writes a dataset at `datasets/<id>/`: an info.json shaped like the Hub's
+    /// `/api/datasets/{id}` (its `cardData` the card's front matter) and the card.
+    pub fn add_dataset(&self, id: &str, front_matter: &str, body: &str) -> &Self {
+        let dir = self.dir.path().join("datasets").join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        let card = format!("---\n{front_matter}---\n{body}\n");
+        let card_data: Value = serde_yaml::from_str(front_matter).unwrap_or(Value::Null);
+        let mut tags: Vec<String> = Vec::new();
+        if let Some(Value::String(l)) = card_data.get("license") {
+            tags.push(format!("license:{l}"));
+        }
+        let info = json!({
+            "id": id, "author": id.split('/').next().unwrap(),
+            "sha": "89abcdef0123456789abcdef0123456789abcdef", "private": false, "gated": false,
+            "disabled": false, "tags": tags, "cardData": card_data,
+            "siblings": [{"rfilename": ".gitattributes"}, {"rfilename": "README.md"}, {"rfilename": "data/train.parquet"}],
+        });
+        std::fs::write(
+            dir.join("info.json"),
+            serde_json::to_string_pretty(&info).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("README.md"), card).unwrap();
+        self
+    }
 }
 
 /// The outcome of one run of the real binary.
@@ -328,6 +354,7 @@ pub fn library_report(
         max_family: pedigree::audit::DEFAULT_MAX_FAMILY,
         today: "2026-11-21".parse().unwrap(),
         body_budget,
+        datasets: true,
         progress: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
