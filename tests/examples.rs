@@ -44,6 +44,9 @@ fn every_core_rule_shows_in_the_example_mirror() {
         "license-link-conflict",
         "license-id-not-hub",
         "no-derived-material",
+        "outputs-clause",
+        "dataset-license-conflict",
+        "unresolved-dataset",
     ] {
         assert!(
             rules.iter().any(|r| r == rule),
@@ -58,6 +61,13 @@ fn every_core_rule_shows_in_the_example_mirror() {
         section.contains("§2.a") && section.contains("§3.c(ii)"),
         "{section}"
     );
+    // A Phi-2 fine-tune on answers generated with Meta Llama 3 breaks Llama 3 §1.b.v; one on
+    // non-commercial dialogues is asked the question, not accused.
+    let outputs = run.finding("synthforge/phi-2-synth-chat", "outputs-clause");
+    assert_eq!(outputs["severity"], "error");
+    assert_eq!(outputs["dataset"], "synthforge/llama3-chat-synth");
+    let question = run.finding("synthforge/phi-2-dialogue", "dataset-license-conflict");
+    assert_eq!(question["severity"], "warning");
     // The README-only repo is not accused.
     assert_eq!(
         run.rules_of("helpdesk-lab/llama2-helpdesk-rag"),
