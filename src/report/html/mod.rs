@@ -291,6 +291,7 @@ mod tests {
                 })
                 .collect(),
             depth: parents.len(),
+            datasets: Vec::new(),
         }
     }
 
@@ -311,6 +312,7 @@ mod tests {
                 entry("a/child", Some("mit"), &["a/root", "elsewhere/base"]),
                 entry("a/root", Some("mit"), &[]),
             ],
+            datasets: Vec::new(),
             summary: Summary::count(&findings.clone().into(), 2, 0),
             findings: findings.into(),
             places: Default::default(),
