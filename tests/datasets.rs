@@ -523,3 +523,63 @@ fn a_local_repo_looks_its_datasets_up_in_the_mirror() {
         "{pairs:?}"
     );
 }
+
+#[test]
+fn stats_count_dataset_to_model_transitions() {
+    let f = world();
+    f.add(model(
+        "acme/mistral-research",
+        "license: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\ndatasets:\n- research-lab/nc-dialogues\n- open-data/cuda-corpus\n- ghost-org/deleted-set\n",
+    ))
+    .add(model(
+        "acme/mistral-research-nc",
+        "license: cc-by-nc-4.0\nbase_model: mistralai/Mistral-7B-v0.1\ndatasets:\n- research-lab/nc-dialogues\n",
+    ));
+    let m = f.path().to_str().unwrap();
+    let run = pedigree(
+        &[
+            "stats",
+            "mistralai/Mistral-7B-v0.1",
+            "--mirror",
+            m,
+            "--format",
+            "json",
+        ],
+        f.path(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let data = &run.json()["total"]["datasets"];
+    assert_eq!(data["edges"], 3, "{data}");
+    assert_eq!(data["unresolved"], 1);
+    assert_eq!(data["license_changed"], 2);
+    // Both NC edges are restrictive; one lands on a permissive licence. C-UDA is weak copyleft.
+    assert_eq!(data["restrictive"], 3);
+    assert_eq!(data["restrictive_to_permissive"], 2);
+    assert_eq!(data["transitions"]["cc-by-nc-4.0"]["apache-2.0"], 1);
+    assert_eq!(data["transitions"]["cc-by-nc-4.0"]["cc-by-nc-4.0"], 1);
+    let human = pedigree(
+        &["stats", "mistralai/Mistral-7B-v0.1", "--mirror", m],
+        f.path(),
+    );
+    assert!(
+        human
+            .stdout
+            .contains("Dataset → model licences, 3 edges (1 `datasets:` entries unread)"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("1  cc-by-nc-4.0 → apache-2.0"));
+    let off = pedigree(
+        &[
+            "stats",
+            "mistralai/Mistral-7B-v0.1",
+            "--mirror",
+            m,
+            "--format",
+            "json",
+            "--no-datasets",
+        ],
+        f.path(),
+    );
+    assert_eq!(off.json()["total"]["datasets"]["edges"], 0);
+}

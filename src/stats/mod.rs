@@ -3,8 +3,10 @@
 //! are against siblings, and how card length changes with depth. The trait-drift questions of
 //! Laufer et al. (2025), answered for the families at hand.
 
+mod datasets;
 mod render;
 
+pub use datasets::DataTransitions;
 pub use render::{render_csv, render_human};
 
 use crate::checks::{Judging, STRIKING_SIMILARITY, Verdict, judge};
@@ -71,6 +73,8 @@ pub struct FamilyStats {
     pub sibling_similarity: Distribution,
     /// Generations below the root → (cards, mean words).
     pub card_words_by_depth: BTreeMap<usize, (usize, f64)>,
+    /// Dataset licence → model licence, over the datasets the models were trained on.
+    pub datasets: DataTransitions,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -230,6 +234,7 @@ fn family(
             }
         }
     }
+    stats.datasets = datasets::transitions(lineage, catalogue, nodes);
     stats.parent_child_similarity = Distribution::of(parent_child);
     stats.sibling_similarity = Distribution::of(siblings);
     stats.card_words_by_depth = words_by_depth

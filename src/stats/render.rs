@@ -101,13 +101,38 @@ pub fn render_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         r.confident_correct,
         pct(r.confident_correct, r.confident)
     )?;
+    let d = &stats.total.datasets;
+    writeln!(
+        out,
+        "Dataset → model licences, {} edges ({} `datasets:` entries unread): licence changed on {}; restrictive data licence to a permissive model licence on {} of {} ({})",
+        d.edges,
+        d.unresolved,
+        pct(d.license_changed, d.edges),
+        d.restrictive_to_permissive,
+        d.restrictive,
+        pct(d.restrictive_to_permissive, d.restrictive)
+    )?;
     writeln!(
         out,
         "\nLicence transitions, parent → child (edges, most frequent first):"
     )?;
-    let mut pairs: Vec<(&String, &String, usize)> = stats
-        .total
-        .transitions
+    transitions(&stats.total.transitions, out)?;
+    if stats.total.datasets.edges > 0 {
+        writeln!(
+            out,
+            "\nLicence transitions, dataset → model (edges, most frequent first):"
+        )?;
+        transitions(&stats.total.datasets.transitions, out)?;
+    }
+    Ok(())
+}
+
+/// The 20 most frequent transitions of a table, most frequent first.
+fn transitions(
+    table: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut pairs: Vec<(&String, &String, usize)> = table
         .iter()
         .flat_map(|(from, tos)| tos.iter().map(move |(to, n)| (from, to, *n)))
         .collect();
@@ -126,7 +151,7 @@ pub fn render_human(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
 pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "root,root_license,models,edges,license_changed,license_violating,parent_child_median,parent_child_mean,parent_child_striking,sibling_median,sibling_mean,words_depth0,words_depth1,words_depth2"
+        "root,root_license,models,edges,license_changed,license_violating,parent_child_median,parent_child_mean,parent_child_striking,sibling_median,sibling_mean,words_depth0,words_depth1,words_depth2,dataset_edges,dataset_license_changed,dataset_restrictive,dataset_restrictive_to_permissive"
     )?;
     for f in stats.families.iter().chain(std::iter::once(&stats.total)) {
         let words = |d: usize| {
@@ -137,7 +162,7 @@ pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{:.4},{},{},{}",
+            "{},{},{},{},{},{},{:.4},{:.4},{},{:.4},{:.4},{},{},{},{},{},{},{}",
             csv::field(&f.root),
             csv::field(&f.root_license),
             f.models,
@@ -151,7 +176,11 @@ pub fn render_csv(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
             f.sibling_similarity.mean,
             words(0),
             words(1),
-            words(2)
+            words(2),
+            f.datasets.edges,
+            f.datasets.license_changed,
+            f.datasets.restrictive,
+            f.datasets.restrictive_to_permissive
         )?;
     }
     Ok(())
