@@ -35,13 +35,28 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
         .flat_map(|owner| std::fs::read_dir(owner.unwrap().path()).unwrap())
         .filter(|m| m.as_ref().unwrap().path().join("info.json").is_file())
         .count();
+    // Datasets sit under datasets/<owner>/<name>: three levels down.
+    let datasets = std::fs::read_dir(repo_root().join("examples/mirror/datasets"))
+        .unwrap()
+        .flat_map(|owner| std::fs::read_dir(owner.unwrap().path()).unwrap())
+        .filter(|d| d.as_ref().unwrap().path().join("info.json").is_file())
+        .count();
+    assert!(datasets >= 5);
     assert!(
-        convert.stderr.contains(&format!("wrote {models} models")),
+        convert
+            .stderr
+            .contains(&format!("wrote {models} models and {datasets} datasets")),
         "{}",
         convert.stderr
     );
     let text = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(text.lines().count(), models);
+    assert_eq!(text.lines().count(), models + datasets);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("\"repoType\":\"dataset\""))
+            .count(),
+        datasets
+    );
     assert!(
         text.contains("\"readme\":") && text.contains("\"files\":{\"LICENSE.txt\""),
         "cards and licence files travel"
@@ -62,6 +77,17 @@ fn a_snapshot_audits_like_the_mirror_it_came_from() {
     );
     let snapshot = audit_snapshot("--all", &file, &repo_root());
     assert_eq!(mirror.findings(), snapshot.findings());
+    // Datasets, their licences and generators, read from the snapshot as from the mirror.
+    assert!(snapshot.has("synthforge/phi-2-synth-chat", "outputs-clause"));
+    // (Why an unread one is unread names the source.)
+    let datasets = |run: &common::Run| {
+        let mut list = run.json()["datasets"].clone();
+        for d in list.as_array_mut().unwrap() {
+            d.as_object_mut().unwrap().remove("reason");
+        }
+        list
+    };
+    assert_eq!(datasets(&mirror), datasets(&snapshot));
     let family = audit_snapshot("meta-llama/Llama-2-7b-hf", &file, &repo_root());
     assert!(family.has("acme-support/llama2-7b-helpdesk", "license-drift"));
 
@@ -186,4 +212,52 @@ fn bad_snapshot_lines_are_skipped_and_the_rest_audited() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn dataset_lines_are_read_and_old_snapshots_have_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.jsonl");
+    let lines = [
+        r#"{"id": "meta-llama/Meta-Llama-3-8B", "tags": ["license:llama3"], "readme": "---\nlicense: llama3\npipeline_tag: text-generation\n---\n"}"#,
+        r#"{"id": "a/sft", "tags": [], "siblings": [{"rfilename": "model.safetensors"}], "readme": "---\nlicense: mit\npipeline_tag: text-generation\ndatasets: [d/synth, d/gone]\n---\n"}"#,
+        r#"{"id": "d/synth", "repoType": "dataset", "readme": "---\nlicense: apache-2.0\ngenerated_by: meta-llama/Meta-Llama-3-8B\n---\nSynthetic.\n"}"#,
+        // A model and a dataset may share an id: they are different repos.
+        r#"{"id": "a/sft", "repoType": "dataset", "cardData": {"license": "cc-by-nc-4.0"}}"#,
+        r#"{"id": "../d", "repoType": "dataset"}"#,
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let run = audit_snapshot("--all", &file, dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.has("a/sft", "outputs-clause"), "{}", run.stdout);
+    let gone = run.finding("a/sft", "unresolved-dataset");
+    assert!(
+        gone["message"]
+            .as_str()
+            .unwrap()
+            .contains("dataset d/gone is not in the snapshot")
+    );
+    assert_eq!(
+        run.json()["summary"]["models"],
+        2,
+        "a dataset line is not a model"
+    );
+    assert!(
+        run.stderr
+            .contains("data.jsonl:5: skipped: `../d` is not a dataset id"),
+        "{}",
+        run.stderr
+    );
+    // A snapshot written before datasets: the same model, its datasets unread and named.
+    let old = dir.path().join("old.jsonl");
+    std::fs::write(&old, lines[..2].join("\n")).unwrap();
+    let run = audit_snapshot("--all", &old, dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.has("a/sft", "outputs-clause"));
+    let unread: Vec<(String, String)> = run
+        .pairs()
+        .into_iter()
+        .filter(|(m, r)| m == "a/sft" && r == "unresolved-dataset")
+        .collect();
+    assert_eq!(unread.len(), 2);
 }
