@@ -55,6 +55,9 @@ fn linter_reports_every_problem_at_once() {
         ("nc.yml".into(), ok.replace("id: good", "id: nc").replace("permissive", "non-commercial")),
         ("badspdx.yml".into(), ok.replace("id: good", "id: badspdx").replace("MIT", "NotAnSpdxId")),
         ("rail.yml".into(), ok.replace("id: good", "id: rail").replace("permissive", "rail")),
+        // An output naming clause without its prefixes; a data licence that both frees trained
+        // models and leaves the question open.
+        ("outputs.yml".into(), ok.replace("id: good", "id: outputs").replace("obligations: []", "obligations:\n  - kind: outputs-name-prefix\n    summary: p\n    clause: {section: x, url: https://example.org}\n  - kind: trained-models-free\n    summary: t\n    clause: {section: y, url: https://example.org}\n  - kind: results-free\n    summary: r\n    clause: {section: z, url: https://example.org}")),
     ];
     let err = Catalogue::from_files(&files, "test")
         .unwrap_err()
@@ -72,6 +75,8 @@ fn linter_reports_every_problem_at_once() {
         "nc.yml: class non-commercial needs `commercial_use: false`",
         "badspdx.yml: `NotAnSpdxId` is neither an SPDX licence id nor a LicenseRef-",
         "rail.yml: a rail licence needs `use_restrictions`",
+        "outputs.yml: obligation 1 (outputs-name-prefix): outputs-name-prefix needs `prefixes`",
+        "outputs.yml: `trained-models-free` and `results-free` say the same thing twice",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
@@ -294,6 +299,25 @@ fn the_hubs_largest_families_carry_the_terms_their_texts_state() {
         ),
         ("cogvideox", &[KeepAgreement], &[CarryUseRestrictions]),
         ("cc-by-4.0", &[OtherTermsAllowed], &[ShareAlike]),
+        // Output clauses, each where its text has one: Llama 3's naming sentence covers the
+        // materials only; Llama 3.1+ dropped §1.b.v; Qwen (2024) has no bar on other models.
+        ("llama2", &[OutputsNotForOtherLlms], &[OutputsNamePrefix]),
+        ("llama3", &[OutputsNotForOtherLlms], &[OutputsNamePrefix]),
+        ("llama3.1", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
+        ("llama3.2", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
+        ("llama3.3", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
+        ("llama4", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
+        ("gemma", &[OutputsMakeDerivatives], &[OutputsNotForOtherLlms]),
+        ("tongyi-qianwen", &[OutputsNotForOtherLlms], &[]),
+        ("tongyi-qianwen-research", &[OutputsNotForOtherLlms], &[]),
+        ("qwen", &[], &[OutputsNotForOtherLlms]),
+        // What data licences say of trained models.
+        ("c-uda", &[TrainedModelsFree], &[ResultsFree]),
+        ("cdla-permissive-2.0", &[TrainedModelsFree], &[ResultsFree]),
+        ("cdla-permissive-1.0", &[ResultsFree], &[TrainedModelsFree]),
+        ("cdla-sharing-1.0", &[ResultsFree], &[TrainedModelsFree]),
+        ("odbl", &[ShareAlike], &[TrainedModelsFree, ResultsFree]),
+        ("cc-by-nc-4.0", &[NonCommercialBinds], &[TrainedModelsFree]),
     ];
     for (id, must, must_not) in cases {
         let kinds = licence_terms(&catalogue, id);
