@@ -307,7 +307,11 @@ fn the_hubs_largest_families_carry_the_terms_their_texts_state() {
         ("llama3.2", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
         ("llama3.3", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
         ("llama4", &[OutputsNamePrefix], &[OutputsNotForOtherLlms]),
-        ("gemma", &[OutputsMakeDerivatives], &[OutputsNotForOtherLlms]),
+        (
+            "gemma",
+            &[OutputsMakeDerivatives],
+            &[OutputsNotForOtherLlms],
+        ),
         ("tongyi-qianwen", &[OutputsNotForOtherLlms], &[]),
         ("tongyi-qianwen-research", &[OutputsNotForOtherLlms], &[]),
         ("qwen", &[], &[OutputsNotForOtherLlms]),
