@@ -98,6 +98,7 @@ fn family_report(n: usize) -> Report {
         license: LicenseView::default(),
         parents: Vec::new(),
         depth: 0,
+        datasets: Vec::new(),
     }];
     let mut findings = Vec::new();
     for i in 0..n {
@@ -111,6 +112,7 @@ fn family_report(n: usize) -> Report {
                 relation: Relation::Finetune,
             }],
             depth: 1,
+            datasets: Vec::new(),
         });
         let message = format!(
             "declares `mit`, but ancestor `{root}` is under `llama2`: a derivative is distributed under this same agreement"
@@ -128,6 +130,7 @@ fn family_report(n: usize) -> Report {
     Report {
         tool: Tool::default(),
         models,
+        datasets: Vec::new(),
         findings: store,
         summary,
         places: Default::default(),

@@ -376,6 +376,14 @@ fn unread(lineage: &Lineage, listing_errors: &[(String, SourceError)]) -> Vec<Un
             _ => {}
         }
     }
+    // A dataset the source could not be asked about is as unknown as an unreadable model.
+    for (id, state) in lineage.datasets().iter() {
+        if let crate::lineage::DatasetState::Unresolved(e) = state
+            && e.is_transport()
+        {
+            out.push(entry(format!("dataset {id}"), e));
+        }
+    }
     out.sort_by(|a, b| a.what.cmp(&b.what));
     out
 }

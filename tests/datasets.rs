@@ -4,7 +4,9 @@
 
 mod common;
 
+use common::fake_hub::{FakeHub, Faults};
 use common::{Fixture, Run, model, pedigree};
+use std::collections::BTreeSet;
 
 /// The licensors' models, and the datasets they generated.
 fn world() -> Fixture {
@@ -582,4 +584,94 @@ fn stats_count_dataset_to_model_transitions() {
         f.path(),
     );
     assert_eq!(off.json()["total"]["datasets"]["edges"], 0);
+}
+
+/// `(model, rule, fingerprint)` of every finding, and the datasets without why an unread one is
+/// unread (which names the source).
+fn outcome(run: &Run) -> (BTreeSet<(String, String, String)>, serde_json::Value) {
+    let json = run.json();
+    let findings = json["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}\n{}", run.stdout, run.stderr))
+        .iter()
+        .map(|f| {
+            (
+                f["model"].as_str().unwrap().into(),
+                f["rule"].as_str().unwrap().into(),
+                f["fingerprint"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut datasets = json["datasets"].clone();
+    for d in datasets.as_array_mut().unwrap() {
+        d.as_object_mut().unwrap().remove("reason");
+    }
+    (findings, datasets)
+}
+
+#[test]
+fn the_hub_serves_datasets_and_its_results_equal_the_mirrors() {
+    let f = world();
+    f.add(model(
+        "acme/mistral-chat-sft",
+        "license: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\npipeline_tag: text-generation\ndatasets:\n- synth-lab/llama3-chat\n- research-lab/nc-dialogues\n",
+    ))
+    .add(model(
+        "acme/Mistral-7B-magpie",
+        "license: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\npipeline_tag: text-generation\ndatasets:\n- synth-lab/magpie-31\n- synth-lab/llama3-chat\n",
+    ))
+    .add(model(
+        "acme/mistral-gemma-distilled",
+        "license: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\ndatasets:\n- synth-lab/gemma-distill\n- ghost-org/deleted-set\n",
+    ));
+    let hub = FakeHub::start(f.path(), Faults::default());
+    let common = [
+        "family",
+        "mistralai/Mistral-7B-v0.1",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ];
+    let mirror = f.path().to_str().unwrap();
+    let mut args = common.to_vec();
+    args.extend(["--mirror", mirror]);
+    let from_mirror = pedigree(&args, f.path());
+    let mut args = common.to_vec();
+    args.extend(["--endpoint", hub.url.as_str(), "--no-cache"]);
+    let from_hub = pedigree(&args, f.path());
+    assert_eq!(from_hub.code, 0, "{}", from_hub.stderr);
+    let (hub_findings, hub_datasets) = outcome(&from_hub);
+    assert!(
+        hub_findings
+            .iter()
+            .any(|(m, r, _)| m == "acme/mistral-chat-sft" && r == "outputs-clause")
+    );
+    assert!(
+        hub_findings
+            .iter()
+            .any(|(m, r, _)| m == "acme/mistral-gemma-distilled" && r == "unresolved-dataset")
+    );
+    assert_eq!(outcome(&from_mirror), (hub_findings, hub_datasets));
+    assert_eq!(from_mirror.json()["models"], from_hub.json()["models"]);
+    // Each dataset is asked for once, however many models were trained on it, and its card
+    // is read at the info's commit.
+    let paths = hub.stats.paths.lock().unwrap().clone();
+    let asked = |p: &str| {
+        paths
+            .iter()
+            .filter(|x| x.split('?').next() == Some(p))
+            .count()
+    };
+    assert_eq!(asked("/api/datasets/synth-lab/llama3-chat"), 1, "{paths:?}");
+    assert_eq!(
+        asked(
+            "/datasets/synth-lab/llama3-chat/resolve/89abcdef0123456789abcdef0123456789abcdef/README.md"
+        ),
+        1,
+        "{paths:?}"
+    );
+    assert_eq!(asked("/api/datasets/ghost-org/deleted-set"), 1);
+    // The generator, named only by a dataset, is read as a model.
+    assert_eq!(asked("/api/models/meta-llama/Meta-Llama-3-70B-Instruct"), 1);
 }

@@ -32,6 +32,24 @@ pub struct DatasetRecord {
     pub card_error: Option<String>,
 }
 
+impl DatasetRecord {
+    /// The record of `id` (the id asked for, whatever the info says) and its card as read.
+    pub(crate) fn of(
+        id: &str,
+        info: DatasetInfo,
+        (readme, card_error): (Option<String>, Option<String>),
+    ) -> DatasetRecord {
+        DatasetRecord {
+            info: DatasetInfo {
+                id: id.to_string(),
+                ..info
+            },
+            readme,
+            card_error,
+        }
+    }
+}
+
 /// A Hub dataset id: `owner/name`, or a bare `name` (`squad`, `wikitext`: canonical datasets the
 /// Hub still answers for without a namespace). No path tricks: anything else is refused before it
 /// reaches a file system or a URL.

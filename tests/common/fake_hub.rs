@@ -199,6 +199,10 @@ fn index(root: &Path) -> (Vec<String>, HashMap<String, Vec<String>>) {
     };
     for owner in std::fs::read_dir(root).into_iter().flatten().flatten() {
         let top = owner.file_name().to_string_lossy().into_owned();
+        // Datasets sit beside models under `datasets/`; they are not models.
+        if top == "datasets" {
+            continue;
+        }
         if let Some(info) = read_info(&owner.path().join("info.json")) {
             add(top.clone(), info);
         }
@@ -599,6 +603,21 @@ async fn route(
     }
     if parts.as_slice() == ["api", "models"] {
         return listing(state, method, headers, &query, who);
+    }
+    // `api/datasets/{owner}/{name}` or `api/datasets/{name}`: a dataset's info, from
+    // `<root>/datasets/<id>/info.json`. Its files come from the resolvers below, under the id
+    // `datasets/<id>`, as on the Hub.
+    if let ["api", "datasets", rest @ ..] = parts.as_slice()
+        && !rest.is_empty()
+    {
+        let repo = format!("datasets/{}", rest.join("/"));
+        if let Some(r) = repo_fault(state, &repo, true, who, uri) {
+            return r;
+        }
+        return match info_of(state, &repo) {
+            Some(info) => with_body(state, method, headers, info.to_string().into_bytes(), None),
+            None => repo_not_found(who),
+        };
     }
     if let Some(at) = parts.iter().position(|p| *p == "resolve")
         && at >= 1

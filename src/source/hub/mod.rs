@@ -11,6 +11,7 @@
 //! [`errors`].
 
 mod cache;
+mod datasets;
 mod errors;
 pub mod http;
 mod rate_limit;
@@ -371,6 +372,10 @@ impl Source for HubClient {
             Err(SourceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    async fn dataset(&self, id: &str) -> Result<super::DatasetRecord, SourceError> {
+        self.dataset_record(id).await
     }
 
     async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {
