@@ -83,21 +83,9 @@ fn world() -> Fixture {
 /// `family --all` over the fixture, without the copy and notice duties of the fixtures' parents
 /// (judged elsewhere), plus `extra` arguments.
 fn audit(f: &Fixture, extra: &[&str]) -> Run {
-    let mirror = f.path().to_str().unwrap().to_string();
-    let mut args = vec![
-        "family",
-        "--all",
-        "--mirror",
-        &mirror,
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--ignore",
-        "agreement-copy-missing,notice-missing",
-    ];
+    let mut args = vec!["--ignore", "agreement-copy-missing,notice-missing"];
     args.extend(extra);
-    let run = pedigree(&args, f.path());
+    let run = common::audit_all_with(f, &args);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run
 }
@@ -586,27 +574,13 @@ fn stats_count_dataset_to_model_transitions() {
     assert_eq!(off.json()["total"]["datasets"]["edges"], 0);
 }
 
-/// `(model, rule, fingerprint)` of every finding, and the datasets without why an unread one is
-/// unread (which names the source).
+/// The findings, and the datasets without why an unread one is unread (which names the source).
 fn outcome(run: &Run) -> (BTreeSet<(String, String, String)>, serde_json::Value) {
-    let json = run.json();
-    let findings = json["findings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{}\n{}", run.stdout, run.stderr))
-        .iter()
-        .map(|f| {
-            (
-                f["model"].as_str().unwrap().into(),
-                f["rule"].as_str().unwrap().into(),
-                f["fingerprint"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    let mut datasets = json["datasets"].clone();
+    let mut datasets = run.json()["datasets"].clone();
     for d in datasets.as_array_mut().unwrap() {
         d.as_object_mut().unwrap().remove("reason");
     }
-    (findings, datasets)
+    (run.findings(), datasets)
 }
 
 #[test]

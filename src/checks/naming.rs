@@ -8,7 +8,7 @@ use crate::findings::{Finding, Rule, Severity};
 use crate::license::ObligationKind;
 
 /// Lowercase with separators removed: "Llama-3.1_8B" → "llama318b".
-fn squash(text: &str) -> String {
+pub(super) fn squash(text: &str) -> String {
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
@@ -41,12 +41,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 continue;
             }
             reported.push(entry.id.clone());
-            let wanted = ob
-                .prefixes
-                .iter()
-                .map(|p| format!("\"{p}\""))
-                .collect::<Vec<_>>()
-                .join(" or ");
+            let wanted = wanted(&ob.prefixes);
             let message = format!(
                 "the name `{}` does not begin with {wanted}, which `{}` requires of models built on ancestor `{}`: {}",
                 s.model.name(),
@@ -57,12 +52,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             let mut finding = Finding::new(Rule::NamingObligation, s.id(), &entry.id, message)
                 .ancestors(ctx.chain_ids(ancestor))
                 .clause(Some(ob.clause.clone()))
-                .fix(format!(
-                    "rename the model to begin with \"{}\", e.g. `{}-{}`",
-                    ob.prefixes[0],
-                    ob.prefixes[0].replace(' ', "-"),
-                    s.model.name()
-                ));
+                .fix(rename(&ob.prefixes, s.model.name()));
             if ancestor.only_quantized && keeps_original_name(s, ctx, ancestor) {
                 finding = finding.at_most(Severity::Warning);
                 finding.message.push_str(
@@ -88,4 +78,22 @@ fn keeps_original_name(
             !original.is_empty() && name.contains(&original)
         })
     })
+}
+
+/// "\"Llama\" or \"Llama 3\"": the prefixes a name may begin with.
+pub(super) fn wanted(prefixes: &[String]) -> String {
+    prefixes
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// The fix for a name without its prefix.
+pub(super) fn rename(prefixes: &[String], name: &str) -> String {
+    let first = prefixes.first().map_or("", String::as_str);
+    format!(
+        "rename the model to begin with \"{first}\", e.g. `{}-{name}`",
+        first.replace(' ', "-")
+    )
 }

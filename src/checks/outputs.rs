@@ -5,6 +5,7 @@
 //! Derivative. An error only where the clause is plain: the generator is the licensor's own
 //! model, the card says it generated the data, and the model is what the clause speaks of.
 
+use super::naming::{self, squash};
 use super::verdict::{Judging, Verdict, judge};
 use super::{Context, Subject, fix};
 use crate::findings::{Clause, Finding, Rule, Severity};
@@ -320,25 +321,12 @@ fn not_for_other_llms(
     })
 }
 
-/// Lowercase with separators removed, as names are compared.
-fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 fn name_prefix(s: &Subject<'_>, entry: &LicenseEntry, ob: &Obligation) -> Option<Found> {
     let name = squash(s.model.name());
     if ob.prefixes.iter().any(|p| name.starts_with(&squash(p))) {
         return None;
     }
-    let wanted = ob
-        .prefixes
-        .iter()
-        .map(|p| format!("\"{p}\""))
-        .collect::<Vec<_>>()
-        .join(" or ");
+    let wanted = naming::wanted(&ob.prefixes);
     Some(Found {
         message: format!(
             "the name `{}` does not begin with {wanted}, which `{}` requires of a model trained with outputs of its materials: {}",
@@ -348,12 +336,7 @@ fn name_prefix(s: &Subject<'_>, entry: &LicenseEntry, ob: &Obligation) -> Option
         ),
         clause: ob.clause.clone(),
         cap: Severity::Error,
-        fix: Some(format!(
-            "rename the model to begin with \"{}\", e.g. `{}-{}`",
-            ob.prefixes[0],
-            ob.prefixes[0].replace(' ', "-"),
-            s.model.name()
-        )),
+        fix: Some(naming::rename(&ob.prefixes, s.model.name())),
     })
 }
 

@@ -4,7 +4,7 @@
 //! trained on.
 
 use super::confined::Confined;
-use super::{Gated, Sibling, SourceError, card_text};
+use super::{Gated, Sibling, SourceError, card_from_file};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -110,23 +110,8 @@ pub(crate) fn read_mirror(
     };
     let info: DatasetInfo = serde_json::from_slice(&bytes)
         .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
-    let (readme, card_error) =
-        match files.read(&dir.join("README.md"), &format!("datasets/{id}/README.md")) {
-            Ok(Some(bytes)) => {
-                let (text, error) = card_text(bytes);
-                (Some(text), error)
-            }
-            Ok(None) => (None, None),
-            Err(e) => (None, Some(e.to_string())),
-        };
-    Ok(DatasetRecord {
-        info: DatasetInfo {
-            id: id.to_string(),
-            ..info
-        },
-        readme,
-        card_error,
-    })
+    let card = files.read(&dir.join("README.md"), &format!("datasets/{id}/README.md"));
+    Ok(DatasetRecord::of(id, info, card_from_file(card)))
 }
 
 /// The error of a source that holds no datasets.

@@ -98,14 +98,8 @@ impl Source for LocalRepo {
         if id != self.id {
             return self.parents()?.model(id).await;
         }
-        let (readme, card_error) = match self.files.read(&self.dir.join("README.md"), "README.md") {
-            Ok(Some(bytes)) => {
-                let (text, error) = super::card_text(bytes);
-                (Some(text), error)
-            }
-            Ok(None) => (None, None),
-            Err(e) => (None, Some(e.to_string())),
-        };
+        let (readme, card_error) =
+            super::card_from_file(self.files.read(&self.dir.join("README.md"), "README.md"));
         let siblings = self
             .list_files()
             .into_iter()

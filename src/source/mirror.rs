@@ -143,17 +143,10 @@ impl Source for Mirror {
         let info: ModelInfo = serde_json::from_slice(&bytes)
             .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
         // A card that cannot be used (too large, unreadable) leaves the model to its cardData.
-        let (readme, card_error) = match self
-            .files
-            .read(&dir.join("README.md"), &format!("{id}/README.md"))
-        {
-            Ok(Some(bytes)) => {
-                let (text, error) = super::card_text(bytes);
-                (Some(text), error)
-            }
-            Ok(None) => (None, None),
-            Err(e) => (None, Some(e.to_string())),
-        };
+        let (readme, card_error) = super::card_from_file(
+            self.files
+                .read(&dir.join("README.md"), &format!("{id}/README.md")),
+        );
         Ok(ModelRecord {
             info: ModelInfo {
                 id: id.to_string(),

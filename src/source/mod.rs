@@ -289,6 +289,22 @@ pub(crate) fn card_text(bytes: Vec<u8>) -> (String, Option<String>) {
     }
 }
 
+/// A card read from a file: its text (with the reason when it is not valid UTF-8), or, when it
+/// could not be used (too large, unreadable, a link out of its root), none and why; `Ok(None)`:
+/// there is no card.
+pub(crate) fn card_from_file(
+    read: Result<Option<Vec<u8>>, SourceError>,
+) -> (Option<String>, Option<String>) {
+    match read {
+        Ok(Some(bytes)) => {
+            let (text, error) = card_text(bytes);
+            (Some(text), error)
+        }
+        Ok(None) => (None, None),
+        Err(e) => (None, Some(e.to_string())),
+    }
+}
+
 /// A Hub model id: `owner/name`, or a bare `name` (`gpt2`, `bert-base-uncased`: older models
 /// the Hub still serves without a namespace); no path tricks. Anything else is refused before
 /// it reaches a file system or a URL.

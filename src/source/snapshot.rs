@@ -10,7 +10,7 @@
 use super::mirror::parents_from_tags;
 use super::{
     DatasetInfo, DatasetRecord, MAX_FILE_BYTES, ModelInfo, ModelRecord, Source, SourceError,
-    card_text, valid_dataset_id, valid_model_id,
+    card_from_file, valid_dataset_id, valid_model_id,
 };
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -286,13 +286,7 @@ impl Snapshot {
 impl Source for Snapshot {
     async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
         let line = self.line(id)?;
-        let (readme, card_error) = match line.readme {
-            Some(text) => {
-                let (text, error) = card_text(text.into_bytes());
-                (Some(text), error)
-            }
-            None => (None, None),
-        };
+        let (readme, card_error) = card_from_file(Ok(line.readme.map(String::into_bytes)));
         Ok(ModelRecord {
             info: ModelInfo {
                 id: id.to_string(),
@@ -332,21 +326,8 @@ impl Source for Snapshot {
         };
         let info: DatasetInfo = serde_json::from_slice(&bytes).map_err(invalid)?;
         let extra: Extra = serde_json::from_slice(&bytes).map_err(invalid)?;
-        let (readme, card_error) = match extra.readme {
-            Some(text) => {
-                let (text, error) = card_text(text.into_bytes());
-                (Some(text), error)
-            }
-            None => (None, None),
-        };
-        Ok(DatasetRecord {
-            info: DatasetInfo {
-                id: id.to_string(),
-                ..info
-            },
-            readme,
-            card_error,
-        })
+        let card = card_from_file(Ok(extra.readme.map(String::into_bytes)));
+        Ok(DatasetRecord::of(id, info, card))
     }
 
     async fn parent_candidates(

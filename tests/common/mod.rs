@@ -261,7 +261,7 @@ pub fn pedigree(args: &[&str], cwd: &Path) -> Run {
 }
 
 /// `pedigree family --all --mirror <fixture> --format json`, plus `extra` arguments.
-fn audit_all_with(fixture: &Fixture, extra: &[&str]) -> Run {
+pub fn audit_all_with(fixture: &Fixture, extra: &[&str]) -> Run {
     let mirror = fixture.path().to_str().unwrap().to_string();
     let mut args = vec![
         "family",
