@@ -6,11 +6,11 @@
 //! transport reason is returned, so that the caller can say the snapshot is incomplete.
 
 use crate::card::Card;
-use crate::lineage::FileKind;
+use crate::lineage::{FileKind, MAX_DATASETS_PER_MODEL, generators_of};
 use crate::progress::Progress;
 use crate::report::Unread;
 use crate::source::hub::{HubClient, WALK_FIELDS};
-use crate::source::{Listed, ModelRecord, Source, SourceError};
+use crate::source::{DatasetRecord, Listed, ModelRecord, Source, SourceError, dataset_ref};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{Seek, Write};
@@ -25,6 +25,8 @@ const BATCH: usize = 1024;
 #[derive(Debug, Default)]
 pub struct Crawled {
     pub models: usize,
+    /// Datasets the written models' cards name, written as dataset lines.
+    pub datasets: usize,
     pub unread: Vec<Unread>,
 }
 
@@ -38,11 +40,19 @@ pub struct Crawl<'a> {
     pub progress: Option<&'a dyn Progress>,
 }
 
-/// A model read for the snapshot: its line, and the parents its card names.
+/// A model read for the snapshot: its line, and the parents and datasets its card names.
 struct Read {
     line: String,
     parents: Vec<String>,
+    datasets: Vec<String>,
     childless: bool,
+}
+
+/// What the cards of the models read name: parents to read next, and training datasets.
+#[derive(Default)]
+struct Named {
+    parents: Vec<String>,
+    datasets: Vec<String>,
 }
 
 impl Crawl<'_> {
@@ -57,14 +67,12 @@ impl Crawl<'_> {
         }
         let mut crawled = Crawled::default();
         let mut seen: HashSet<String> = roots.iter().cloned().collect();
-        let mut parents: Vec<String> = Vec::new();
+        let mut named = Named::default();
         let mut level: Vec<Listed> = seen.iter().cloned().map(Listed::id).collect();
         level.sort_by(|a, b| a.id.cmp(&b.id));
         // Down: each level's models, then their children.
         while !level.is_empty() {
-            let read = self
-                .read_all(level, out, &mut crawled, &mut parents)
-                .await?;
+            let read = self.read_all(level, out, &mut crawled, &mut named).await?;
             let listings = futures_util::future::join_all(
                 read.iter()
                     .filter(|(_, childless)| !childless)
@@ -81,9 +89,15 @@ impl Crawl<'_> {
                 }
             }
         }
+        // The family's training data, as an audit of it reads it (not in a metadata-only crawl:
+        // a dataset is read with its card); the models that generated it are read upward with
+        // the parents.
+        let datasets = std::mem::take(&mut named.datasets);
+        let generators = self.datasets(datasets, out, &mut crawled).await?;
+        named.parents.extend(generators);
         // Up: every parent not read yet, `max_depth` generations above.
         for _ in 0..self.max_depth {
-            let up: Vec<Listed> = std::mem::take(&mut parents)
+            let up: Vec<Listed> = std::mem::take(&mut named.parents)
                 .into_iter()
                 .filter(|p| seen.insert(p.clone()))
                 .map(Listed::id)
@@ -91,9 +105,49 @@ impl Crawl<'_> {
             if up.is_empty() {
                 break;
             }
-            self.read_all(up, out, &mut crawled, &mut parents).await?;
+            self.read_all(up, out, &mut crawled, &mut named).await?;
         }
         Ok(crawled)
+    }
+
+    /// Reads and writes the datasets named (each once), and returns the Hub models their cards
+    /// say generated them.
+    async fn datasets(
+        &self,
+        mut ids: Vec<String>,
+        out: &mut dyn Write,
+        crawled: &mut Crawled,
+    ) -> Result<Vec<String>, SourceError> {
+        if !self.cards {
+            return Ok(Vec::new());
+        }
+        ids.sort();
+        ids.dedup();
+        let mut generators = Vec::new();
+        for batch in ids.chunks(BATCH) {
+            let records =
+                futures_util::future::join_all(batch.iter().map(|id| self.source.dataset(id)))
+                    .await;
+            for (id, record) in batch.iter().zip(records) {
+                match record {
+                    Ok(record) => {
+                        generators.extend(
+                            generators_of(&record)
+                                .into_iter()
+                                .filter(|g| g.hub)
+                                .map(|g| g.model),
+                        );
+                        writeln!(out, "{}", dataset_line(&record, self.cards)?)
+                            .map_err(|e| SourceError::Other(e.to_string()))?;
+                        crawled.datasets += 1;
+                    }
+                    Err(e) if e.is_transport() => note(crawled, format!("dataset {id}"), &e),
+                    // Not on the Hub: an offline audit says so, as one on the Hub would.
+                    Err(e) => tracing::debug!("dataset {id} is left out of the snapshot: {e}"),
+                }
+            }
+        }
+        Ok(generators)
     }
 
     /// Reads and writes models in batches; returns each one read with whether it is childless,
@@ -103,7 +157,7 @@ impl Crawl<'_> {
         items: Vec<Listed>,
         out: &mut dyn Write,
         crawled: &mut Crawled,
-        parents: &mut Vec<String>,
+        named: &mut Named,
     ) -> Result<Vec<(String, bool)>, SourceError> {
         let mut read_ids = Vec::new();
         let mut items = items.into_iter();
@@ -124,7 +178,8 @@ impl Crawl<'_> {
                         writeln!(out, "{}", read.line)
                             .map_err(|e| SourceError::Other(e.to_string()))?;
                         crawled.models += 1;
-                        parents.extend(read.parents);
+                        named.parents.extend(read.parents);
+                        named.datasets.extend(read.datasets);
                         read_ids.push((id, read.childless));
                     }
                     Err(e) if e.is_transport() => note(crawled, id, &e),
@@ -186,6 +241,13 @@ impl Crawl<'_> {
         };
         Ok(Read {
             childless: record.info.children_model_count == Some(0),
+            datasets: card
+                .meta
+                .datasets
+                .iter()
+                .take(MAX_DATASETS_PER_MODEL)
+                .filter_map(|d| dataset_ref(d))
+                .collect(),
             parents: card.meta.base_model,
             line: line_of(&record, if self.cards { &files } else { &[] }, self.cards)?,
         })
@@ -223,6 +285,24 @@ fn line_of(
             .map(|(path, text)| (path.clone(), text.clone().into()))
             .collect();
         object.insert("files".into(), files.into());
+    }
+    serde_json::to_string(&object).map_err(|e| SourceError::Other(e.to_string()))
+}
+
+/// A dataset's snapshot line: its info under the Hub's names, marked `"repoType": "dataset"`,
+/// with its card as `"readme"`.
+fn dataset_line(record: &DatasetRecord, cards: bool) -> Result<String, SourceError> {
+    let mut object = match serde_json::to_value(&record.info) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => {
+            return Err(SourceError::Other(
+                "a dataset info that is not an object".into(),
+            ));
+        }
+    };
+    object.insert("repoType".into(), "dataset".into());
+    if cards && let Some(readme) = &record.readme {
+        object.insert("readme".into(), readme.clone().into());
     }
     serde_json::to_string(&object).map_err(|e| SourceError::Other(e.to_string()))
 }
@@ -297,8 +377,10 @@ pub async fn whole_hub(
     let gzip = output.extension().is_some_and(|e| e == "gz");
     let mut crawled = Crawled {
         models: resume.as_ref().map_or(0, |r| r.models),
+        datasets: 0,
         unread: Vec::new(),
     };
+    let mut datasets_seen: HashSet<String> = HashSet::new();
     let mut next = match &resume {
         Some(r) => Some(
             reqwest::Url::parse(&r.next)
@@ -336,9 +418,17 @@ pub async fn whole_hub(
             .collect();
         let mut lines: Vec<u8> = Vec::new();
         let mut page_crawl = Crawled::default();
-        let mut parents = Vec::new();
+        let mut named = Named::default();
         crawl
-            .read_all(listed, &mut lines, &mut page_crawl, &mut parents)
+            .read_all(listed, &mut lines, &mut page_crawl, &mut named)
+            .await
+            .map_err(stopped)?;
+        // The page's training data, each dataset once per run (a resumed run may write one
+        // again; the snapshot reader keeps the later line). Generators are models of the Hub:
+        // their pages write them.
+        named.datasets.retain(|d| datasets_seen.insert(d.clone()));
+        crawl
+            .datasets(named.datasets, &mut lines, &mut page_crawl)
             .await
             .map_err(stopped)?;
         // A page is written whole or not at all: a model that could not be read stops the crawl
@@ -361,6 +451,7 @@ pub async fn whole_hub(
         }
         file.flush().map_err(io)?;
         crawled.models += page_crawl.models;
+        crawled.datasets += page_crawl.datasets;
         if let Some(p) = progress {
             p.advance(page_crawl.models as u64);
         }

@@ -23,7 +23,15 @@ fn audit(target: &[&str], source: &[&str]) -> Run {
 }
 
 /// The lines of a snapshot, gzipped (any number of members) or not.
+/// The model lines of a snapshot (dataset lines are counted apart).
 fn lines(file: &Path) -> Vec<serde_json::Value> {
+    all_lines(file)
+        .into_iter()
+        .filter(|l| l.get("repoType").is_none())
+        .collect()
+}
+
+fn all_lines(file: &Path) -> Vec<serde_json::Value> {
     let bytes = std::fs::read(file).unwrap();
     let mut text = String::new();
     if file.extension().is_some_and(|e| e == "gz") {
@@ -68,6 +76,19 @@ fn a_family_crawled_from_the_hub_audits_offline_like_the_hub() {
         written
             .iter()
             .any(|l| l["readme"].is_string() && l["files"].is_object())
+    );
+    // The family's training data comes along, each dataset once, with its card.
+    let datasets: Vec<serde_json::Value> = all_lines(&file)
+        .into_iter()
+        .filter(|l| l["repoType"] == "dataset")
+        .collect();
+    assert_eq!(datasets.len(), 1, "{datasets:?}");
+    assert_eq!(datasets[0]["id"], "acme-support/helpdesk-tickets-2023");
+    assert!(datasets[0]["readme"].is_string());
+    assert!(
+        crawl.stderr.contains("and 1 dataset to"),
+        "{}",
+        crawl.stderr
     );
     let online = audit(&[root], &["--endpoint", &hub.url, "--no-cache"]);
     let offline = audit(&[root], &["--snapshot", f]);
@@ -172,4 +193,5 @@ fn the_whole_hub_crawl_resumes_from_its_last_page() {
     let offline = audit(&["--all"], &["--snapshot", f]);
     let mirror = audit(&["--all"], &["--mirror", examples().to_str().unwrap()]);
     assert_eq!(mirror.findings(), offline.findings(), "{}", offline.stderr);
+    assert!(offline.has("synthforge/phi-2-synth-chat", "outputs-clause"));
 }

@@ -103,8 +103,9 @@ pub(crate) fn snapshot(
     }
     let requests = client.requests();
     eprintln!(
-        "pedigree: wrote {} to {} ({} API and {} file requests)",
+        "pedigree: wrote {} and {} to {} ({} API and {} file requests)",
         plural(crawled.models, "model"),
+        plural(crawled.datasets, "dataset"),
         output.display(),
         requests.api,
         requests.resolvers

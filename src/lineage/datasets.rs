@@ -41,11 +41,7 @@ impl Dataset {
             readme,
             card_error,
         } = record;
-        let (card, front) = match (&readme, &info.card_data) {
-            (Some(text), _) => (Card::parse(text), front_matter(text)),
-            (None, Some(data)) => (Card::from_card_data(data), data.clone()),
-            (None, None) => (Card::default(), serde_json::Value::Null),
-        };
+        let (card, front) = card_of(readme.as_deref(), info.card_data.as_ref());
         let generators = generators::find(&front, &card.body);
         let machine_made = |key: &str| {
             front.get(key).is_some_and(|v| match v {
@@ -84,6 +80,25 @@ impl Dataset {
     pub fn owner(&self) -> Option<&str> {
         self.id.split_once('/').map(|(owner, _)| owner)
     }
+}
+
+/// The dataset card (or the Hub's `cardData` when there is no README.md), and its front matter
+/// as JSON.
+fn card_of(
+    readme: Option<&str>,
+    card_data: Option<&serde_json::Value>,
+) -> (Card, serde_json::Value) {
+    match (readme, card_data) {
+        (Some(text), _) => (Card::parse(text), front_matter(text)),
+        (None, Some(data)) => (Card::from_card_data(data), data.clone()),
+        (None, None) => (Card::default(), serde_json::Value::Null),
+    }
+}
+
+/// The models a dataset record's card says generated it (for a crawl, which keeps no dataset).
+pub fn generators_of(record: &DatasetRecord) -> Vec<Generator> {
+    let (card, front) = card_of(record.readme.as_deref(), record.info.card_data.as_ref());
+    generators::find(&front, &card.body)
 }
 
 /// A card's front matter as JSON (the shape of the Hub's `cardData`); `Null` when it has none or

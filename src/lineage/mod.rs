@@ -12,7 +12,9 @@ mod relation;
 mod shipped;
 mod walk;
 
-pub use datasets::{Dataset, DatasetState, Datasets, MAX_DATASETS_PER_MODEL, TrainingEntry};
+pub use datasets::{
+    Dataset, DatasetState, Datasets, MAX_DATASETS_PER_MODEL, TrainingEntry, generators_of,
+};
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
 pub use generators::{EvidenceKind, GENERATOR_KEYS, Generator};
 pub use model::{CardFacts, CardText, Declared, Info, Model};

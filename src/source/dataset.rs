@@ -5,21 +5,27 @@
 
 use super::confined::Confined;
 use super::{Gated, Sibling, SourceError, card_from_file};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The fields of the Hub's dataset info that Pedigree uses.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The fields of the Hub's dataset info that Pedigree uses; written back under the Hub's names
+/// in snapshots.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DatasetInfo {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
     pub private: bool,
-    #[serde(deserialize_with = "super::de_gated")]
+    #[serde(
+        deserialize_with = "super::de_gated",
+        serialize_with = "super::ser_gated"
+    )]
     pub gated: Gated,
     pub disabled: bool,
     pub tags: Vec<String>,
     pub siblings: Vec<Sibling>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_data: Option<serde_json::Value>,
 }
 

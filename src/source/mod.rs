@@ -123,7 +123,7 @@ pub(crate) fn de_gated<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Gated, 
     })
 }
 
-fn ser_gated<S: serde::Serializer>(gated: &Gated, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_gated<S: serde::Serializer>(gated: &Gated, s: S) -> Result<S::Ok, S::Error> {
     match gated {
         Gated::No => s.serialize_bool(false),
         Gated::Auto => s.serialize_str("auto"),

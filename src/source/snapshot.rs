@@ -430,12 +430,15 @@ fn write_line(
     writeln!(out, "{line}").map_err(|e| SourceError::Other(e.to_string()))
 }
 
+/// Reads a file of the mirror: its bytes, or `None` when it is not there (or left out).
+type ReadFile<'a> = dyn Fn(&Path, &str) -> Result<Option<Vec<u8>>, SourceError> + 'a;
+
 /// A mirror repo's info.json as an object, with its README.md under `"readme"` and its other
 /// text files under `"files"`; `None` for a directory that is not a repo.
 fn repo_object(
     repo: &Path,
     shown: &str,
-    read: &dyn Fn(&Path, &str) -> Result<Option<Vec<u8>>, SourceError>,
+    read: &ReadFile<'_>,
 ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, SourceError> {
     let Some(bytes) = read(&repo.join("info.json"), &format!("{shown}/info.json"))? else {
         return Ok(None);
