@@ -649,3 +649,58 @@ fn the_hub_serves_datasets_and_its_results_equal_the_mirrors() {
     // The generator, named only by a dataset, is read as a model.
     assert_eq!(asked("/api/models/meta-llama/Meta-Llama-3-70B-Instruct"), 1);
 }
+
+#[test]
+fn a_dataset_the_hub_cannot_be_asked_about_fails_the_run_closed() {
+    let f = world();
+    f.add(model(
+        "acme/mistral-chat-sft",
+        "license: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\npipeline_tag: text-generation\ndatasets:\n- synth-lab/llama3-chat\n- ghost-org/deleted-set\n",
+    ));
+    let hub = FakeHub::start(
+        f.path(),
+        Faults {
+            repos: [(
+                "datasets/synth-lab/llama3-chat".to_string(),
+                common::fake_hub::RepoFault::ServerError { times: 1000 },
+            )]
+            .into(),
+            ..Faults::default()
+        },
+    );
+    let args = |extra: &'static str| {
+        vec![
+            "audit",
+            "acme/mistral-chat-sft",
+            "--endpoint",
+            hub.url.as_str(),
+            "--no-cache",
+            "--format",
+            "json",
+            "--request-timeout",
+            "2",
+            extra,
+        ]
+    };
+    let run = pedigree(&args("--fail-on=never"), f.path());
+    assert_eq!(run.code, 2, "an outage is not a pass: {}", run.stderr);
+    assert_eq!(
+        run.json()["incomplete"][0]["what"],
+        "dataset synth-lab/llama3-chat"
+    );
+    // A dataset that does not exist is a finding, not an outage; with the outage allowed, the
+    // run judges what it has.
+    let allowed = pedigree(&args("--allow-incomplete"), f.path());
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    let unread: Vec<String> = allowed.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "unresolved-dataset")
+        .map(|x| x["dataset"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        unread,
+        vec!["ghost-org/deleted-set", "synth-lab/llama3-chat"]
+    );
+}
