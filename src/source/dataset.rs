@@ -60,18 +60,8 @@ impl DatasetRecord {
 /// Hub still answers for without a namespace). No path tricks: anything else is refused before it
 /// reaches a file system or a URL.
 pub fn valid_dataset_id(id: &str) -> bool {
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.len() <= 96
-            && p != "."
-            && p != ".."
-            && p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    };
-    match id.split_once('/') {
-        Some((owner, name)) => part(owner) && part(name),
-        None => part(id),
-    }
+    // The same shape as a model id; the repo type is in the path, not the id.
+    super::valid_model_id(id)
 }
 
 /// The dataset id a card's `datasets:` entry names: an id as is, or a huggingface.co dataset
