@@ -15,8 +15,10 @@
 //! Card text reaches the file only inside the JSON block (with every `<` escaped, so nothing can
 //! close the script element), and the script puts it on the page as text, never as markup.
 
+mod datasets;
+
 use super::escape::json;
-use super::{Report, Role};
+use super::{LicenseView, Report, Role};
 use crate::findings::{Finding, Severity};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -38,15 +40,18 @@ const SCRIPTS: [&str; 3] = [
 #[derive(Serialize)]
 struct PageData<'a> {
     summary: &'a super::Summary,
-    /// `[licence as Pedigree understood it, its class]`, indexed by models.
+    /// `[licence as Pedigree understood it, its class]`, indexed by models and datasets.
     licences: Vec<(Option<&'a str>, Option<&'static str>)>,
     /// Rule ids, indexed by findings.
     rules: Vec<&'static str>,
-    /// Messages and file names, indexed by findings.
+    /// Messages, file names, fixes, and the datasets' evidence quotes and reasons.
     texts: Vec<String>,
     /// `[section, url]`, indexed by findings.
     clauses: Vec<(String, String)>,
     models: Vec<PageModel<'a>>,
+    /// The training datasets, in the report's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    datasets: Vec<datasets::PageDataset<'a>>,
 }
 
 #[derive(Serialize)]
@@ -60,7 +65,9 @@ struct PageModel<'a> {
     role: Role,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     up: Vec<Up<'a>>,
-    /// `[rule, severity (0 note, 1 warning, 2 error), text, clause, file, line, fix]`.
+    /// The datasets it was trained on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    d: Vec<datasets::TrainedOn>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     f: Vec<PageFinding>,
 }
@@ -86,15 +93,35 @@ enum ParentRef<'a> {
     Id(&'a str),
 }
 
-type PageFinding = (
-    usize,
-    u8,
-    usize,
-    Option<usize>,
-    Option<usize>,
-    Option<usize>,
-    Option<usize>,
-);
+/// `[rule, severity (0 note, 1 warning, 2 error), text, clause, file, line, fix, dataset]`
+/// (indexes in `rules`, `texts`, `clauses`, `texts`, -, `texts`, `datasets`), written up to its
+/// last value: most findings have no line, fix or dataset.
+struct PageFinding {
+    rule: usize,
+    severity: u8,
+    text: usize,
+    /// Clause, file, line, fix, dataset.
+    rest: [Option<usize>; 5],
+}
+
+impl Serialize for PageFinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let given = self
+            .rest
+            .iter()
+            .rposition(Option::is_some)
+            .map_or(0, |at| at + 1);
+        let mut row = serializer.serialize_seq(Some(3 + given))?;
+        row.serialize_element(&self.rule)?;
+        row.serialize_element(&self.severity)?;
+        row.serialize_element(&self.text)?;
+        for value in &self.rest[..given] {
+            row.serialize_element(value)?;
+        }
+        row.end()
+    }
+}
 
 /// Indexes of strings written once.
 #[derive(Default)]
@@ -111,6 +138,17 @@ impl<T: Clone + Eq + std::hash::Hash> Table<T> {
         self.items.push(item.clone());
         self.index.insert(item, self.items.len() - 1);
         self.items.len() - 1
+    }
+}
+
+/// A licence's entry in the page's licence table; none when neither it nor its class is known.
+fn licence_index<'a>(
+    licences: &mut Table<(Option<&'a str>, Option<&'static str>)>,
+    view: &'a LicenseView,
+) -> Option<usize> {
+    match (view.normalized.as_deref(), view.class) {
+        (None, None) => None,
+        known => Some(licences.of(known)),
     }
 }
 
@@ -132,15 +170,14 @@ fn page_data(report: &Report) -> PageData<'_> {
         .map(|(i, m)| (m.id.as_str(), i))
         .collect();
     let mut licences = Table::default();
+    let mut texts = Table::default();
+    let mut data = datasets::PageDatasets::of(&report.datasets, &index, &mut licences, &mut texts);
     let mut models: Vec<PageModel> = report
         .models
         .iter()
         .map(|m| PageModel {
             id: Cow::Borrowed(&m.id),
-            l: match (m.license.normalized.as_deref(), m.license.class) {
-                (None, None) => None,
-                known => Some(licences.of(known)),
-            },
+            l: licence_index(&mut licences, &m.license),
             role: m.role,
             up: m
                 .parents
@@ -157,11 +194,21 @@ fn page_data(report: &Report) -> PageData<'_> {
                     }
                 })
                 .collect(),
+            d: m.datasets
+                .iter()
+                .map(|id| {
+                    let j = data.index(id);
+                    if marks.broken_dataset(&m.id, id) {
+                        datasets::TrainedOn::Broken(j, 1)
+                    } else {
+                        datasets::TrainedOn::Kept((j,))
+                    }
+                })
+                .collect(),
             f: Vec::new(),
         })
         .collect();
     let mut rules = Table::default();
-    let mut texts = Table::default();
     let mut clauses = Table::default();
     // A finding about a model the run has no entry for still gets a node, so none is lost.
     let mut extra: Vec<(String, Vec<PageFinding>)> = Vec::new();
@@ -176,19 +223,23 @@ fn page_data(report: &Report) -> PageData<'_> {
             file,
             line,
             fix,
+            dataset,
             ..
         } = f.as_ref();
-        let row = (
-            rules.of(rule.id()),
-            severity_rank(*severity),
-            texts.of(message.clone()),
-            clause
-                .as_ref()
-                .map(|c| clauses.of((c.section.clone(), c.url.clone()))),
-            file.as_ref().map(|name| texts.of(name.clone())),
-            *line,
-            fix.as_ref().map(|text| texts.of(text.clone())),
-        );
+        let row = PageFinding {
+            rule: rules.of(rule.id()),
+            severity: severity_rank(*severity),
+            text: texts.of(message.clone()),
+            rest: [
+                clause
+                    .as_ref()
+                    .map(|c| clauses.of((c.section.clone(), c.url.clone()))),
+                file.as_ref().map(|name| texts.of(name.clone())),
+                *line,
+                fix.as_ref().map(|text| texts.of(text.clone())),
+                dataset.as_ref().map(|id| data.index(id)),
+            ],
+        };
         match index.get(model.as_str()) {
             Some(&i) => models[i].f.push(row),
             None => {
@@ -205,6 +256,7 @@ fn page_data(report: &Report) -> PageData<'_> {
         l: None,
         role: Role::Unresolved,
         up: Vec::new(),
+        d: Vec::new(),
         f,
     }));
     PageData {
@@ -214,6 +266,7 @@ fn page_data(report: &Report) -> PageData<'_> {
         texts: texts.items,
         clauses: clauses.items,
         models,
+        datasets: data.entries,
     }
 }
 
@@ -353,6 +406,91 @@ mod tests {
             data["clauses"],
             serde_json::json!([["§1", "https://example.org/licence"]])
         );
+    }
+
+    /// Two models trained on a Llama 3-generated set (one breaking the clause) and one on a
+    /// dataset the report does not list.
+    fn with_datasets() -> Report {
+        use crate::lineage::{EvidenceKind, Generator};
+        use crate::report::{DatasetEntry, DatasetRole};
+        let mut report = sample();
+        report.models[0].datasets = vec!["synth/chat".into(), "gone/set".into()];
+        report.models[1].datasets = vec!["synth/chat".into()];
+        report
+            .models
+            .push(entry("meta-llama/Meta-Llama-3-8B", Some("llama3"), &[]));
+        report.models[2].role = Role::Generator;
+        report.datasets = vec![DatasetEntry {
+            id: "synth/chat".into(),
+            role: DatasetRole::Training,
+            license: LicenseView {
+                declared: None,
+                normalized: Some("mit".into()),
+                class: Some("permissive"),
+            },
+            synthetic: true,
+            generators: vec![
+                Generator {
+                    model: "meta-llama/Meta-Llama-3-8B".into(),
+                    hub: true,
+                    evidence: EvidenceKind::Stated,
+                    quote: "answers generated with Llama 3".into(),
+                },
+                Generator {
+                    model: "GPT-4".into(),
+                    hub: false,
+                    evidence: EvidenceKind::Mentioned,
+                    quote: "answers generated with Llama 3".into(),
+                },
+            ],
+            used_by: vec!["a/child".into(), "a/root".into()],
+            reason: None,
+        }];
+        let outputs = Finding::new(Rule::OutputsClause, "a/child", "k", "trained on".into())
+            .dataset("synth/chat");
+        let note = Finding::new(Rule::UnresolvedDataset, "a/child", "n", "unread".into())
+            .dataset("elsewhere/set");
+        let mut findings: Vec<Finding> = report.findings.iter().map(|f| f.into_owned()).collect();
+        findings.extend([outputs, note]);
+        report.findings = findings.into();
+        report
+    }
+
+    #[test]
+    fn datasets_are_written_once_and_named_by_their_models_and_findings() {
+        let report = with_datasets();
+        let data = serde_json::to_value(page_data(&report)).unwrap();
+        let datasets = data["datasets"].as_array().unwrap();
+        // The listed dataset; the ones only a model or a finding names get unresolved entries.
+        let ids: Vec<&str> = datasets.iter().map(|d| d["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["synth/chat", "gone/set", "elsewhere/set"]);
+        assert_eq!(datasets[1]["role"], "unresolved");
+        assert!(datasets[0].get("role").is_none());
+        assert_eq!(datasets[0]["s"], true);
+        // Its licence shares the models' table; a generator the run read by index, one it did
+        // not by name; the quote written once.
+        assert_eq!(
+            data["licences"][datasets[0]["l"].as_u64().unwrap() as usize][0],
+            "mit"
+        );
+        assert_eq!(datasets[0]["g"][0][0], 2);
+        assert_eq!(datasets[0]["g"][1][0], "GPT-4");
+        assert_eq!(datasets[0]["g"][0][2], datasets[0]["g"][1][2]);
+        let quote = datasets[0]["g"][0][2].as_u64().unwrap() as usize;
+        assert_eq!(data["texts"][quote], "answers generated with Llama 3");
+        // The outputs-clause error marks the child's edge to the set, not the root's.
+        let models = data["models"].as_array().unwrap();
+        assert_eq!(models[0]["d"], serde_json::json!([[0, 1], [1]]));
+        assert_eq!(models[1]["d"], serde_json::json!([[0]]));
+        // Findings name their dataset last; rows stop at their last value.
+        let rows = models[0]["f"].as_array().unwrap();
+        let named: Vec<_> = rows.iter().filter_map(|r| r.get(7)).collect();
+        assert_eq!(named, [&serde_json::json!(0), &serde_json::json!(2)]);
+        assert_eq!(
+            rows.iter().map(|r| r.as_array().unwrap().len()).max(),
+            Some(8)
+        );
+        assert_eq!(data["models"][3]["f"][0].as_array().unwrap().len(), 3);
     }
 
     #[test]
