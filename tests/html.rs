@@ -4,7 +4,9 @@
 //! ../shared is absent): every model drawn, no overlap, the family fits one 1920×1080 screen at a
 //! zoom where labels show, the errors list and a deep link both select an error model and show its
 //! findings, the filter and the search work, no console errors; its screenshots (whole, and
-//! filtered to errors) go to docs/ for the README. On small fixtures: the example mirror, and hostile card text and clause URLs.
+//! filtered to errors) go to docs/ for the README; its unreadable datasets are folded into one node,
+//! and a deep link to one unfolds and selects it. On small fixtures: the example mirror (its
+//! training datasets drawn, linked and selectable), and hostile card text and clause URLs.
 
 mod common;
 #[path = "common/webdriver.rs"]
@@ -45,8 +47,9 @@ fn file_url(page: &Path, model: &str) -> String {
     format!("file://{}{hash}", page.display())
 }
 
-/// What the page shows, read in one script after the next frame: the models drawn (from the
-/// outline inside the canvas, each box in window coordinates), the zoom, the selection, details.
+/// What the page shows, read in one script after the next frame: the models and the training
+/// data's nodes drawn (from the outline inside the canvas, each box in window coordinates), the
+/// data edges painted, the zoom, the selection, details, the lists.
 fn state(browser: &Browser) -> Value {
     browser.eval_async(
         r##"
@@ -59,7 +62,7 @@ fn state(browser: &Browser) -> Value {
             const [x, y, w, h] = li.getAttribute("data-box").split(" ").map(Number);
             return { x: pane.x + tx + x * k, y: pane.y + ty + y * k, w: w * k, h: h * k };
           };
-          const tiles = [...document.querySelectorAll("#outline li")].map(li => ({
+          const drawn = selector => [...document.querySelectorAll(selector)].map(li => ({
             id: li.querySelector("span").textContent, cls: li.className, ...onScreen(li),
           }));
           const sel = document.querySelector("#outline li.sel");
@@ -67,14 +70,19 @@ fn state(browser: &Browser) -> Value {
           done({
             pane: { x: pane.x, y: pane.y, w: pane.width, h: pane.height },
             zoom: k,
-            tiles,
+            tiles: drawn("#outline li[data-i]"),
+            datasets: drawn("#outline li[data-d]"),
+            folds: drawn("#outline li[data-fold]"),
+            edges: JSON.parse(canvas.getAttribute("data-edges") || "[]"),
             selected: sel ? sel.querySelector("span").textContent : null,
             selectedBox: sel ? onScreen(sel) : null,
             title: details.hidden ? null : details.querySelector("h2").textContent,
             details: details.hidden ? "" : details.textContent,
             links: [...details.querySelectorAll("a")].map(a => a.getAttribute("href")),
+            generators: [...details.querySelectorAll(".generators li")].map(li => li.textContent),
             hash: location.hash,
             listed: [...document.querySelectorAll("#list li[data-i]")].map(li => li.title),
+            dataListed: [...document.querySelectorAll("#data-list li[data-d]")].map(li => li.title),
           });
         }, 0));
         "##,
@@ -88,6 +96,24 @@ fn ids(tiles: &Value) -> BTreeSet<String> {
         .iter()
         .map(|t| t["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// Every drawn node: models, datasets, generators named by services and the folded containers.
+fn nodes(shown: &Value) -> Value {
+    let mut all = Vec::new();
+    for kind in ["tiles", "datasets", "folds"] {
+        all.extend(shown[kind].as_array().unwrap().iter().cloned());
+    }
+    Value::Array(all)
+}
+
+fn find<'a>(drawn: &'a Value, id: &str) -> &'a Value {
+    drawn
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not drawn"))
 }
 
 fn inside(rect: &Value, outer: &Value) -> bool {
@@ -177,6 +203,30 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
         zoom >= 0.55,
         "labels are hidden below zoom 0.55; fit at {zoom}"
     );
+    // Its training datasets are all unreadable in the crawl: folded into one node that gives
+    // their count, beside the family, on screen, on top of nothing; no data edge until a model
+    // or a dataset is selected (there are more than a hundred).
+    let unreadable = audit["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["role"] == "unresolved")
+        .count();
+    assert!(unreadable > 12, "{unreadable}");
+    assert!(shown["datasets"].as_array().unwrap().is_empty());
+    assert_eq!(
+        ids(&shown["folds"]),
+        BTreeSet::from([
+            "Training data".to_string(),
+            format!("{unreadable} unreadable datasets")
+        ])
+    );
+    let everything = nodes(&shown);
+    assert_eq!(overlaps(&everything), vec![]);
+    for node in everything.as_array().unwrap() {
+        assert!(inside(node, &shown["pane"]), "off screen: {node}");
+    }
+    assert_eq!(shown["edges"], json!([]));
     let error_tiles: BTreeSet<String> = shown["tiles"]
         .as_array()
         .unwrap()
@@ -266,6 +316,46 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
     browser.type_into("#search", "\u{E007}");
     assert_eq!(state(&browser)["selected"].as_str(), Some(hits[0].as_str()));
 
+    // A deep link to the dataset most models name unfolds the unreadable ones and selects it:
+    // in view, its models linked to it, its notes shown.
+    let busiest = audit["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|d| d["used_by"].as_array().unwrap().len())
+        .unwrap();
+    let id = busiest["id"].as_str().unwrap();
+    browser.goto(&file_url(&page, &format!("datasets/{id}")));
+    let opened = state(&browser);
+    assert_eq!(opened["selected"].as_str(), Some(id));
+    assert_eq!(opened["title"].as_str(), Some(id));
+    assert_eq!(
+        opened["datasets"].as_array().unwrap().len(),
+        unreadable,
+        "unfolded"
+    );
+    assert!(inside(&opened["selectedBox"], &opened["pane"]));
+    let details = opened["details"].as_str().unwrap();
+    assert!(
+        details.contains("could not be read") && details.contains("unresolved-dataset"),
+        "{details}"
+    );
+    let users: BTreeSet<String> = serde_json::from_value(busiest["used_by"].clone()).unwrap();
+    let linked: BTreeSet<String> = opened["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e[1] == format!("datasets/{id}").as_str() && e[2] == "trained on")
+        .map(|e| e[0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(linked, users);
+    assert_eq!(
+        ids(&opened["tiles"]),
+        expected,
+        "the models stay drawn around the training data"
+    );
+    assert_eq!(overlaps(&nodes(&opened)), vec![]);
+
     assert_no_console_errors(&browser);
 }
 
@@ -349,6 +439,220 @@ fn the_example_mirror_report_loads_and_a_deep_link_shows_findings() {
     assert!(ids(&folded["tiles"]).len() < before.len());
     toggle(&tile(&folded, root));
     assert_eq!(ids(&state(&browser)["tiles"]), before);
+    assert_no_console_errors(&browser);
+}
+
+/// The canvas pixel at layout point (x, y), as `[r, g, b, a]`.
+fn pixel(browser: &Browser, x: f64, y: f64) -> Vec<u8> {
+    let rgba = browser.eval(
+        r#"
+        const canvas = document.getElementById("drawing");
+        const [tx, ty, k] = canvas.getAttribute("data-view").split(" ").map(Number);
+        const dpr = window.devicePixelRatio || 1;
+        const at = v => Math.round(v * dpr);
+        return [...canvas.getContext("2d").getImageData(at(tx + arguments[0] * k), at(ty + arguments[1] * k), 1, 1).data];
+        "#,
+        json!([x, y]),
+    );
+    serde_json::from_value(rgba).unwrap()
+}
+
+/// The layout box of a drawn dataset (`data-box`: x, y, w, h at zoom 1).
+fn layout_box(browser: &Browser, dataset: &str) -> [f64; 4] {
+    let found = browser.eval(
+        r##"
+        const li = [...document.querySelectorAll("#outline li[data-d]")]
+          .find(li => li.querySelector("span").textContent === arguments[0]);
+        return li ? li.getAttribute("data-box").split(" ").map(Number) : null;
+        "##,
+        json!([dataset]),
+    );
+    serde_json::from_value(found).unwrap_or_else(|_| panic!("{dataset} not drawn"))
+}
+
+#[test]
+fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
+    let Some((chromium, driver)) = webdriver::programs() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (page, json_path) = (dir.path().join("report.html"), dir.path().join("r.json"));
+    let mirror = repo_root().join("examples/mirror");
+    report(&mirror, &["--all"], "html", &page, &[]);
+    report(&mirror, &["--all"], "json", &json_path, &[]);
+    let audit: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    let listed: BTreeSet<String> = audit["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    let (synthetic, dialogues) = ("synthforge/llama3-chat-synth", "research-lab/nc-dialogues");
+    assert!(listed.contains(synthetic) && listed.contains(dialogues));
+    // Every model's training datasets, as edges the page should draw.
+    let mut trained_on = BTreeSet::new();
+    for m in audit["models"].as_array().unwrap() {
+        for d in m["datasets"].as_array().unwrap() {
+            trained_on.insert((
+                m["id"].as_str().unwrap().to_string(),
+                format!("datasets/{}", d.as_str().unwrap()),
+            ));
+        }
+    }
+
+    let browser = Browser::start(&chromium, &driver, 1400, 900);
+    browser.goto(&file_url(&page, ""));
+    let shown = state(&browser);
+    // Every dataset drawn as its own node (a handful unreadable: not folded), beside the models,
+    // on screen, on top of nothing.
+    assert_eq!(ids(&shown["datasets"]), listed);
+    let everything = nodes(&shown);
+    assert_eq!(overlaps(&everything), vec![]);
+    for node in everything.as_array().unwrap() {
+        assert!(inside(node, &shown["pane"]), "off screen: {node}");
+    }
+    // Linked: a "trained on" edge for each model and dataset, red for the outputs-clause
+    // error; a "generated by" edge to the generating model.
+    let edges = shown["edges"].as_array().unwrap();
+    let drawn_trained: BTreeSet<(String, String)> = edges
+        .iter()
+        .filter(|e| e[2] == "trained on")
+        .map(|e| (e[0].as_str().unwrap().into(), e[1].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(drawn_trained, trained_on);
+    let broken: Vec<&Value> = edges.iter().filter(|e| e[3] == 1).collect();
+    assert_eq!(
+        broken,
+        [&json!([
+            "synthforge/phi-2-synth-chat",
+            format!("datasets/{synthetic}"),
+            "trained on",
+            1
+        ])]
+    );
+    assert!(edges.contains(&json!([
+        format!("datasets/{synthetic}"),
+        "meta-llama/Meta-Llama-3-8B",
+        "generated by",
+        0
+    ])));
+    // The dataset the clause broke through carries the broken-edge mark (a red bar above it);
+    // the non-commercial one, whose finding is a warning, does not.
+    let red = |rgba: &[u8]| rgba[0] > 180 && rgba[1] < 110 && rgba[2] < 120;
+    for (dataset, marked) in [(synthetic, true), (dialogues, false)] {
+        let [x, y, w, _] = layout_box(&browser, dataset);
+        let at = pixel(&browser, x + w / 2.0, y - 3.25);
+        assert_eq!(red(&at), marked, "{dataset}: {at:?}");
+    }
+    assert!(
+        find(&shown["datasets"], synthetic)["cls"]
+            .as_str()
+            .unwrap()
+            .contains("s2")
+    );
+
+    // A click on the generated set selects it: its licence, its generator with the card's
+    // words, the model trained on it, the error that names it; the address names it.
+    let at = find(&shown["datasets"], synthetic);
+    let f = |k: &str| at[k].as_f64().unwrap();
+    browser.click_at(f("x") + f("w") / 2.0, f("y") + f("h") / 2.0);
+    let picked = state(&browser);
+    assert_eq!(picked["selected"].as_str(), Some(synthetic));
+    assert_eq!(picked["title"].as_str(), Some(synthetic));
+    let details = picked["details"].as_str().unwrap();
+    let generator = &audit["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == synthetic)
+        .unwrap()["generators"][0];
+    assert_eq!(
+        picked["generators"],
+        json!([format!(
+            "meta-llama/Meta-Llama-3-8B ({}){}",
+            generator["evidence"].as_str().unwrap(),
+            generator["quote"].as_str().unwrap()
+        )])
+    );
+    for expected in [
+        "apache-2.0",
+        "synthforge/phi-2-synth-chat",
+        "output clause broken here",
+        "outputs-clause",
+    ] {
+        assert!(details.contains(expected), "`{expected}` in {details}");
+    }
+    assert_eq!(
+        picked["hash"].as_str(),
+        Some("#datasets%2Fsynthforge%2Fllama3-chat-synth")
+    );
+    browser.screenshot(&repo_root().join("docs/family-report-datasets.png"));
+
+    // A deep link to the non-commercial set selects it, with the warning that names it.
+    browser.goto(&file_url(&page, &format!("datasets/{dialogues}")));
+    let linked = state(&browser);
+    assert_eq!(linked["selected"].as_str(), Some(dialogues));
+    let details = linked["details"].as_str().unwrap();
+    for expected in [
+        "cc-by-nc-4.0",
+        "non-commercial",
+        "dataset-license-conflict",
+        "synthforge/phi-2-dialogue",
+    ] {
+        assert!(details.contains(expected), "`{expected}` in {details}");
+    }
+
+    // The model's details name its training data; the link selects the dataset.
+    browser.goto(&file_url(&page, "synthforge/phi-2-synth-chat"));
+    let model = state(&browser);
+    let details = model["details"].as_str().unwrap();
+    assert!(
+        details.contains(&format!("Trained on: {synthetic} (apache-2.0) output clause broken here")),
+        "{details}"
+    );
+    browser.click("#details a.dataset");
+    assert_eq!(state(&browser)["selected"].as_str(), Some(synthetic));
+
+    // The errors-first list still puts the model whose error is about its data among the
+    // errors; the training data's list puts the set named by an error first.
+    let with_errors: BTreeSet<String> = audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["model"].as_str().unwrap().to_string())
+        .collect();
+    let models_listed: Vec<String> = serde_json::from_value(model["listed"].clone()).unwrap();
+    assert!(models_listed[..with_errors.len()].contains(&"synthforge/phi-2-synth-chat".into()));
+    assert_eq!(model["dataListed"][0].as_str(), Some(synthetic));
+
+    // The severity filter keeps the datasets of the models it shows.
+    browser.click("#filter button[data-min=\"2\"]");
+    let errors_only = state(&browser);
+    let expected: BTreeSet<String> = audit["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["used_by"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| with_errors.contains(u.as_str().unwrap()))
+        })
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(expected.contains(synthetic) && !expected.contains(dialogues));
+    assert_eq!(ids(&errors_only["datasets"]), expected);
+
+    // Search finds dataset ids; Enter selects the dataset when no model matches.
+    browser.click("#filter button[data-min=\"-1\"]");
+    browser.type_into("#search", "nc-dialog");
+    let searched = state(&browser);
+    assert_eq!(searched["listed"], json!([]));
+    assert_eq!(searched["dataListed"], json!([dialogues]));
+    browser.type_into("#search", "\u{E007}");
+    assert_eq!(state(&browser)["selected"].as_str(), Some(dialogues));
     assert_no_console_errors(&browser);
 }
 

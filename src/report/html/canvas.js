@@ -63,11 +63,12 @@ function paint() {
   const seen = (x, y, bw, bh) => x < x1 && x + bw > x0 && y < y1 && y + bh > y0;
   const labels = k >= LABEL_ZOOM, fine = k >= 0.3, hair = 1 / k;
 
-  // Frames around each model's children, and the line from the model into its frame.
-  const framed = order.map(v => models[v]).filter(m => m.at && seen(m.x, m.y, m.bw, m.bh));
+  // Frames around each model's children (and the training data's), and the line from the
+  // model into its frame.
+  const framed = order.map(v => models[v]).concat(dataFrames()).filter(m => m.at && seen(m.x, m.y, m.bw, m.bh));
   g2.beginPath();
   for (const m of framed) {
-    const fx = m.x + INDENT, fy = m.y + TILE_H + GAP;
+    const fx = m.x + INDENT, fy = m.y + m.h + GAP;
     if (fine && g2.roundRect) g2.roundRect(fx, fy, m.fw, m.fh, 6); else g2.rect(fx, fy, m.fw, m.fh);
   }
   g2.fillStyle = "#fff";
@@ -76,8 +77,8 @@ function paint() {
   if (fine) { g2.strokeStyle = "#e5e7eb"; g2.stroke(); }
   g2.beginPath();
   for (const m of framed) {
-    const fx = m.x + INDENT, fy = m.y + TILE_H + GAP;
-    g2.moveTo(m.x + INDENT / 2, m.y + TILE_H);
+    const fx = m.x + INDENT, fy = m.y + m.h + GAP;
+    g2.moveTo(m.x + INDENT / 2, m.y + m.h);
     g2.lineTo(m.x + INDENT / 2, fy + 11);
     g2.lineTo(fx, fy + 11);
   }
@@ -105,6 +106,7 @@ function paint() {
     }
   }
   g2.setLineDash([]);
+  paintDataEdges(seen, hair, labels);
 
   // Tiles: fill by licence class, stripe by worst severity, red border for an error, a red bar
   // above when the licence broke from the parent, and a toggle on models with descendants.
@@ -191,8 +193,10 @@ function paint() {
     g2.textAlign = "start";
   });
   g2.globalAlpha = 1;
+  paintData(seen, hair, labels, fine);
 
-  // The selected model ringed, its parents outlined.
+  // The selected model ringed, its parents outlined (and its datasets, or the selected
+  // dataset's models: data.js).
   const s = models[selected];
   if (s && s.drawn) {
     g2.lineWidth = 1.5 * Math.max(1, hair);
@@ -205,6 +209,8 @@ function paint() {
     box(s.x - 4, s.y - 4, s.w + 8, TILE_H + 8, 7);
     g2.stroke();
   }
+  paintDataSelection(hair);
+  paintEdgeWords();
   canvas.setAttribute("data-view", `${tx} ${ty} ${k}`);
 }
 
@@ -231,6 +237,7 @@ function describe() {
       lists[d + 1] = kids;
     }
   }
+  describeData(top);
   outline.replaceChildren(top);
 }
 
@@ -256,7 +263,8 @@ function markSelected() {
     old.classList.remove("sel");
     old.removeAttribute("aria-current");
   }
-  const li = selected >= 0 ? outline.querySelector(`li[data-i="${selected}"]`) : null;
+  const li = selected >= 0 ? outline.querySelector(`li[data-i="${selected}"]`)
+    : selectedData >= 0 ? outline.querySelector(`li[data-d="${selectedData}"]`) : null;
   if (li) { li.classList.add("sel"); li.setAttribute("aria-current", "true"); }
 }
 
@@ -278,22 +286,27 @@ function zoomAt(px, py, factor) {
   fitted = false;
   requestPaint();
 }
-/** Brings `m` into view at a zoom where its label reads, unless it already is. */
+/** Brings node `m` into view at a zoom where its label reads, unless it already is. */
 function bringIntoView(m) {
   const { w, h } = paneSize();
   const sx = tx + m.x * k, sy = ty + m.y * k;
-  const inside = sx >= 0 && sy >= toolbarHeight() && sx + m.w * k <= w && sy + TILE_H * k <= h;
+  const inside = sx >= 0 && sy >= toolbarHeight() && sx + m.w * k <= w && sy + m.h * k <= h;
   if (inside && k >= LABEL_ZOOM) return;
   k = Math.max(k, 1);
   tx = w / 2 - (m.x + m.w / 2) * k;
-  ty = h / 2 - (m.y + TILE_H / 2) * k;
+  ty = h / 2 - (m.y + m.h / 2) * k;
   fitted = false;
   requestPaint();
 }
 
-/** The drawn model under a point of the canvas, and whether the point is on its toggle. */
+/** The drawn node under a point of the canvas, and whether the point is on its toggle. */
 function tileAt(px, py) {
-  const x = (px - tx) / k, y = (py - ty) / k;
+  return nodeAt((px - tx) / k, (py - ty) / k);
+}
+/** The drawn node at a point of the layout, and whether the point is on its toggle. */
+function nodeAt(x, y) {
+  const data = dataAt(x, y);
+  if (data) return data;
   for (let j = order.length - 1; j >= 0; j--) {
     const m = models[order[j]];
     if (x >= m.x && x <= m.x + m.w && y >= m.y && y <= m.y + TILE_H) {
@@ -352,7 +365,7 @@ canvas.addEventListener("pointerup", () => {
   if (press && !press.moved) {
     const under = tileAt(...press.at);
     if (under && under.toggle) toggle(under.m);
-    else if (under) select(under.m.i);
+    else if (under) pick(under.m);
   }
   press = null;
   canvas.classList.remove("panning");

@@ -1,8 +1,8 @@
 //! The visual family report: one self-contained HTML file (no network at view time: inline CSS
 //! and script, no CDN). This file gathers the report into one JSON block; the page's own script
-//! (`tree.js`, `canvas.js`, `panel.js`) lays the family out, draws it on a canvas, and wires
-//! search, the severity filter, zoom and pan, the errors-first list and the selected model's
-//! findings.
+//! (`tree.js`, `canvas.js`, `data.js`, `panel.js`) lays the family and its training data out,
+//! draws them on a canvas, and wires search, the severity filter, zoom and pan, the errors-first
+//! list and the selected model's or dataset's findings.
 //!
 //! Why the layout is in the page and not a Rust crate: families are wide and shallow (Llama 2:
 //! 425 of 458 models are children of the root), and every Rust layout crate we looked at
@@ -26,11 +26,12 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 const STYLE: &str = include_str!("page.css");
-/// The page's script, in three files that share one function scope: the tree and its layout,
-/// the canvas drawing, the side panel.
-const SCRIPTS: [&str; 3] = [
+/// The page's script, in four files that share one function scope: the tree and its layout,
+/// the canvas drawing, the training data's nodes, the side panel.
+const SCRIPTS: [&str; 4] = [
     include_str!("tree.js"),
     include_str!("canvas.js"),
+    include_str!("data.js"),
     include_str!("panel.js"),
 ];
 
@@ -290,21 +291,23 @@ pub fn render_html(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 <button type="button" id="zoom-in" title="Zoom in (+)">+</button><button type="button" id="zoom-out" title="Zoom out (-)">&minus;</button><button type="button" id="fit" title="Show the whole family (0)">Fit</button>
 <span id="legend"></span>
 </div>
-<canvas id="drawing" aria-label="The family tree, drawn; the list beside it and the outline here name every model"><div id="outline"></div></canvas>
+<canvas id="drawing" aria-label="The family tree and its training data, drawn; the lists beside it and the outline here name every model and dataset"><div id="outline"></div></canvas>
 <noscript><p class="noscript">The family is drawn by the page's script: allow JavaScript to see it.</p></noscript>
 </main>
 <aside id="side">
 <h1>Pedigree licence audit</h1>
 <p id="summary">{models}: {errors}, {warnings}, {notes}.</p>
 <div id="controls">
-<input type="search" id="search" placeholder="Search model ids (press /)" autocomplete="off" spellcheck="false" aria-label="Search model ids">
+<input type="search" id="search" placeholder="Search model and dataset ids (press /)" autocomplete="off" spellcheck="false" aria-label="Search model and dataset ids">
 <div id="filter" role="group" aria-label="Severity filter">
 <button type="button" data-min="-1" class="on" aria-pressed="true">All</button><button type="button" data-min="2" aria-pressed="false" title="Models with an error, and their ancestors">Errors</button><button type="button" data-min="1" aria-pressed="false" title="Models with a warning or an error, and their ancestors">Warnings+</button><button type="button" data-min="0" aria-pressed="false" title="Models with any finding, and their ancestors">Any finding</button>
 </div>
 </div>
 <section id="details" hidden></section>
 <h2 id="list-title">Models, errors first</h2>
-<ol id="list"></ol>
+<ol id="list" class="rows"></ol>
+<h2 id="data-title" hidden>Training data</h2>
+<ol id="data-list" class="rows" hidden></ol>
 </aside>
 <script type="application/json" id="data">"#,
         models = super::plural(s.models, "model"),

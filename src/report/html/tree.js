@@ -1,5 +1,5 @@
-// The family as a tree, and its layout. First of the page's three scripts (tree.js, canvas.js,
-// panel.js), which mod.rs joins into one function scope.
+// The family as a tree, and its layout. First of the page's four scripts (tree.js, canvas.js,
+// data.js, panel.js), which mod.rs joins into one function scope.
 
 const SEVERITY = ["note", "warning", "error"];
 // Geometry of the drawing, in px at zoom 1.
@@ -21,8 +21,10 @@ const models = data.models.map((m, i) => {
   return {
     i, id: String(m.id), lic: lic || null, cls: cls || null, role: m.role || "audited",
     up: m.up || [], f: m.f || [], counts, worst,
+    // Training datasets: [index in datasets, 1 when an output clause broke through it].
+    d: (m.d || []).map(([j, broken]) => [j, broken ? 1 : 0]),
     parent: -1, kids: [], size: 1, subWorst: worst, collapsed: false,
-    w: 0, label: "", x: 0, y: 0, vk: [], at: null, fw: 0, fh: 0, bw: 0, bh: 0,
+    w: 0, h: TILE_H, label: "", x: 0, y: 0, vk: [], at: null, fw: 0, fh: 0, bw: 0, bh: 0, rank: 0,
   };
 });
 const byId = new Map(models.map(m => [m.id, m]));
@@ -113,52 +115,57 @@ for (const m of models) {
   m.w = Math.ceil(widthOf(m.label, font)) + STRIPE + 2 * TEXT_PAD + (m.kids.length ? TOGGLE_W : 0);
 }
 // Leaves are placed errors first, then by id: one ranking, computed once.
-const leafRank = new Int32Array(models.length);
 models.map(m => m.i)
   .sort((a, b) => models[b].worst - models[a].worst || (models[a].id < models[b].id ? -1 : models[a].id > models[b].id ? 1 : 0))
-  .forEach((v, at) => { leafRank[v] = at; });
+  .forEach((v, at) => { models[v].rank = at; });
 
 // What the viewer chose.
 let minSeverity = -1;   // the severity filter: -1 shows every model
 let query = "";         // the search, lower case
-let selected = -1;
+let selected = -1;      // the selected model's index
+let selectedData = -1;  // the selected dataset's index (data.js)
 const matches = m => m.worst >= minSeverity;
 const visible = m => m.subWorst >= minSeverity;
 const hit = m => query === "" || m.id.toLowerCase().includes(query);
-const byIdOrder = (a, b) => (models[a].id < models[b].id ? -1 : models[a].id > models[b].id ? 1 : 0);
+const idOrder = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byIdOrder = (a, b) => idOrder(models[a], models[b]);
 
 // The layout: a model's tile, and below it (indented, in a frame) its children's subtrees
 // packed into rows. Rows wrap at the width that gives the block the viewer's aspect ratio, so a
 // root with hundreds of children becomes a block of rows, not one endless row. Subtrees with
 // children come first, tallest first; the leaves (errors first) fill the room beside them, then
-// rows of their own.
+// rows of their own. The packing works on any node with a block size (`bw`, `bh`), visible
+// children (`vk`) and a leaf rank: models, and the training data's nodes (data.js).
 let order = [];         // the models drawn, in pre-order
 let extent = { w: 0, h: 0 };
 
 function shelve(inner, leaves, limit, record) {
   const at = record ? [] : null;
   let y = 0, width = 0, next = 0;
+  // Leaves are one height among siblings (tiles, or dataset cylinders).
+  let leafH = 0;
+  for (const b of leaves) leafH = Math.max(leafH, b.bh);
   // Leaves in rows from (x0, top) while rows fit above `bottom`; stops at a leaf too wide.
   const leafRows = (x0, top, bottom) => {
     let ly = top;
-    while (next < leaves.length && ly + TILE_H <= bottom) {
+    while (next < leaves.length && ly + leafH <= bottom) {
       let x = x0;
-      if (x0 > 0 && x0 + models[leaves[next]].bw > limit) return ly;
-      while (next < leaves.length && (x === x0 || x + models[leaves[next]].bw <= limit)) {
-        const v = leaves[next++];
-        if (record) at.push([v, x, ly]);
-        x += models[v].bw + GAP;
+      if (x0 > 0 && x0 + leaves[next].bw > limit) return ly;
+      while (next < leaves.length && (x === x0 || x + leaves[next].bw <= limit)) {
+        const b = leaves[next++];
+        if (record) at.push([b, x, ly]);
+        x += b.bw + GAP;
         width = Math.max(width, x - GAP);
       }
-      ly += TILE_H + GAP;
+      ly += leafH + GAP;
     }
     return ly;
   };
   for (let j = 0; j < inner.length;) {
     let x = 0, rowH = 0;
-    while (j < inner.length && (x === 0 || x + models[inner[j]].bw <= limit)) {
-      const b = models[inner[j++]];
-      if (record) at.push([b.i, x, y]);
+    while (j < inner.length && (x === 0 || x + inner[j].bw <= limit)) {
+      const b = inner[j++];
+      if (record) at.push([b, x, y]);
       x += b.bw + GAP;
       rowH = Math.max(rowH, b.bh);
     }
@@ -170,16 +177,16 @@ function shelve(inner, leaves, limit, record) {
   return { w: width, h: Math.max(0, y - GAP), at };
 }
 
+/** Packs the blocks of `items` (nodes) into rows; `at` holds `[node, x, y]`. */
 function pack(items, aspect) {
   const inner = [], leaves = [];
-  for (const v of items) (models[v].vk.length ? inner : leaves).push(v);
-  inner.sort((a, b) => models[b].bh - models[a].bh || byIdOrder(a, b));
-  leaves.sort((a, b) => leafRank[a] - leafRank[b]);
+  for (const b of items) (b.vk.length ? inner : leaves).push(b);
+  inner.sort((a, b) => b.bh - a.bh || idOrder(a, b));
+  leaves.sort((a, b) => a.rank - b.rank);
   // The wrap width at which the block, fitted into a pane of this aspect ratio, is drawn
   // largest: tried from the widest item up, 6% wider each step, around the square-root guess.
   let widest = 0, row = 0, area = 0;
-  for (const v of items) {
-    const b = models[v];
+  for (const b of items) {
     widest = Math.max(widest, b.bw);
     row += b.bw + GAP;
     area += (b.bw + GAP) * (b.bh + GAP);
@@ -196,7 +203,30 @@ function pack(items, aspect) {
   return shelve(inner, leaves, best, true);
 }
 
-/** Lays out the models the filter shows, for a pane of `aspect` (width / height). */
+/** Sizes node `m`'s block: its tile alone, or its tile and below it, framed, `kids` packed. */
+function sizeBlock(m, kids, aspect) {
+  m.at = null;
+  if (!kids.length) { m.bw = m.w; m.bh = m.h; return; }
+  const block = pack(kids, aspect);
+  m.at = block.at;
+  m.fw = block.w + 2 * PAD;
+  m.fh = block.h + 2 * PAD;
+  m.bw = Math.max(m.w, INDENT + m.fw);
+  m.bh = m.h + GAP + m.fh;
+}
+/** Places the children of a placed node inside its frame. */
+function placeKids(m) {
+  if (!m.at) return;
+  for (const [c, x, y] of m.at) {
+    c.x = m.x + INDENT + PAD + x;
+    c.y = m.y + m.h + GAP + PAD + y;
+  }
+}
+
+/**
+ * Lays out the models the filter shows, for a pane of `aspect` (width / height), and beside
+ * them, packed as one more block among the roots, the training data (data.js).
+ */
 function layout(aspect) {
   const shownRoots = roots.filter(v => visible(models[v]));
   order = preorder(shownRoots, v => {
@@ -206,24 +236,14 @@ function layout(aspect) {
   });
   for (let j = order.length - 1; j >= 0; j--) {
     const m = models[order[j]];
-    m.at = null;
-    if (!m.vk.length) { m.bw = m.w; m.bh = TILE_H; continue; }
-    const block = pack(m.vk, aspect);
-    m.at = block.at;
-    m.fw = block.w + 2 * PAD;
-    m.fh = block.h + 2 * PAD;
-    m.bw = Math.max(m.w, INDENT + m.fw);
-    m.bh = TILE_H + GAP + m.fh;
+    sizeBlock(m, m.vk.map(c => models[c]), aspect);
   }
-  const top = pack(shownRoots, aspect);
-  for (const [v, x, y] of top.at) { models[v].x = x; models[v].y = y; }
-  for (const v of order) {
-    const m = models[v];
-    if (!m.at) continue;
-    for (const [c, x, y] of m.at) {
-      models[c].x = m.x + INDENT + PAD + x;
-      models[c].y = m.y + TILE_H + GAP + PAD + y;
-    }
-  }
+  const tops = shownRoots.map(v => models[v]);
+  const training = layoutData(aspect);
+  if (training) tops.push(training);
+  const top = pack(tops, aspect);
+  for (const [b, x, y] of top.at) { b.x = x; b.y = y; }
+  for (const v of order) placeKids(models[v]);
+  if (training) placeData();
   extent = { w: top.w, h: top.h };
 }
