@@ -681,8 +681,16 @@ fn card_text_and_clause_urls_cannot_inject_markup_or_links() {
         .add(model("meta-llama/Llama-2-7b-hf", "license: llama2\n"))
         .add(model(
             "evil/child",
-            &format!("license: '{hostile}'\nbase_model: meta-llama/Llama-2-7b-hf\n"),
+            &format!(
+                "license: '{hostile}'\nbase_model: meta-llama/Llama-2-7b-hf\ndatasets:\n- evil/set\n"
+            ),
         ))
+        // A dataset whose named generator is markup: a node, a list entry and a quote, as text.
+        .add_dataset(
+            "evil/set",
+            "license: mit\ngenerated_by: '<img src=x onerror=alert(3)>'\n",
+            "Data.\n",
+        )
         .add(model(
             "plain/child",
             "license: mit\nbase_model: meta-llama/Llama-2-7b-hf\n",
@@ -714,6 +722,14 @@ fn card_text_and_clause_urls_cannot_inject_markup_or_links() {
     assert!(
         links.contains(&"https://example.org/x%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E".into()),
         "{links:?}"
+    );
+    browser.goto(&file_url(&page, "datasets/evil/set"));
+    let shown = state(&browser);
+    assert_eq!(shown["selected"].as_str(), Some("evil/set"));
+    let generators = shown["generators"].to_string();
+    assert!(
+        generators.contains("<img src=x onerror=alert(3)>"),
+        "shown as text: {generators}"
     );
     let injected = browser.eval(
         "return document.querySelectorAll('img, iframe, object, embed').length",
