@@ -15,7 +15,7 @@ mod webdriver;
 use common::{Fixture, model, pedigree, repo_root, shared_mirror};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use webdriver::Browser;
 
 /// `pedigree family ROOTS… --mirror MIRROR --format FORMAT -o OUT`.
@@ -36,6 +36,32 @@ fn report(mirror: &Path, roots: &[&str], format: &str, out: &Path, extra: &[&str
     args.extend_from_slice(extra);
     let run = pedigree(&args, &repo_root());
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// The HTML report of a run (its path in `dir`) and the same run's JSON report, parsed.
+fn html_and_json(mirror: &Path, roots: &[&str], dir: &Path) -> (PathBuf, Value) {
+    let (page, json_path) = (dir.join("report.html"), dir.join("report.json"));
+    report(mirror, roots, "html", &page, &[]);
+    report(mirror, roots, "json", &json_path, &[]);
+    let audit = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    (page, audit)
+}
+
+/// The `key` of each entry of a JSON report's list (`models`, `datasets`, `findings`).
+fn strings<'a>(entries: impl IntoIterator<Item = &'a Value>, key: &str) -> BTreeSet<String> {
+    entries
+        .into_iter()
+        .map(|e| e[key].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The models a JSON report has an error finding on.
+fn with_errors(audit: &Value) -> BTreeSet<String> {
+    let findings = audit["findings"].as_array().unwrap();
+    strings(
+        findings.iter().filter(|f| f["severity"] == "error"),
+        "model",
+    )
 }
 
 fn file_url(page: &Path, model: &str) -> String {
@@ -164,25 +190,10 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("report.html");
-    let json_path = dir.path().join("report.json");
     let root = "meta-llama/Llama-2-7b-chat-hf";
-    report(&mirror, &[root], "html", &page, &[]);
-    report(&mirror, &[root], "json", &json_path, &[]);
-    let audit: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
-    let expected: BTreeSet<String> = audit["models"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["id"].as_str().unwrap().to_string())
-        .collect();
-    let with_errors: BTreeSet<String> = audit["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["model"].as_str().unwrap().to_string())
-        .collect();
+    let (page, audit) = html_and_json(&mirror, &[root], dir.path());
+    let expected = strings(audit["models"].as_array().unwrap(), "id");
+    let with_errors = with_errors(&audit);
     assert!(expected.len() > 400 && with_errors.len() > 10);
 
     let browser = Browser::start(&chromium, &driver, 1920, 1080);
@@ -476,17 +487,9 @@ fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (page, json_path) = (dir.path().join("report.html"), dir.path().join("r.json"));
     let mirror = repo_root().join("examples/mirror");
-    report(&mirror, &["--all"], "html", &page, &[]);
-    report(&mirror, &["--all"], "json", &json_path, &[]);
-    let audit: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
-    let listed: BTreeSet<String> = audit["datasets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect();
+    let (page, audit) = html_and_json(&mirror, &["--all"], dir.path());
+    let listed = strings(audit["datasets"].as_array().unwrap(), "id");
     let (synthetic, dialogues) = ("synthforge/llama3-chat-synth", "research-lab/nc-dialogues");
     assert!(listed.contains(synthetic) && listed.contains(dialogues));
     // Every model's training datasets, as edges the page should draw.
@@ -607,7 +610,9 @@ fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
     let model = state(&browser);
     let details = model["details"].as_str().unwrap();
     assert!(
-        details.contains(&format!("Trained on: {synthetic} (apache-2.0) output clause broken here")),
+        details.contains(&format!(
+            "Trained on: {synthetic} (apache-2.0) output clause broken here"
+        )),
         "{details}"
     );
     browser.click("#details a.dataset");
@@ -615,13 +620,7 @@ fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
 
     // The errors-first list still puts the model whose error is about its data among the
     // errors; the training data's list puts the set named by an error first.
-    let with_errors: BTreeSet<String> = audit["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["model"].as_str().unwrap().to_string())
-        .collect();
+    let with_errors = with_errors(&audit);
     let models_listed: Vec<String> = serde_json::from_value(model["listed"].clone()).unwrap();
     assert!(models_listed[..with_errors.len()].contains(&"synthforge/phi-2-synth-chat".into()));
     assert_eq!(model["dataListed"][0].as_str(), Some(synthetic));
@@ -629,19 +628,15 @@ fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
     // The severity filter keeps the datasets of the models it shows.
     browser.click("#filter button[data-min=\"2\"]");
     let errors_only = state(&browser);
-    let expected: BTreeSet<String> = audit["datasets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| {
-            d["used_by"]
-                .as_array()
-                .unwrap()
+    let expected = strings(
+        audit["datasets"].as_array().unwrap().iter().filter(|d| {
+            let users = d["used_by"].as_array().unwrap();
+            users
                 .iter()
                 .any(|u| with_errors.contains(u.as_str().unwrap()))
-        })
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect();
+        }),
+        "id",
+    );
     assert!(expected.contains(synthetic) && !expected.contains(dialogues));
     assert_eq!(ids(&errors_only["datasets"]), expected);
 

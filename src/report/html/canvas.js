@@ -171,26 +171,7 @@ function paint() {
         if ((m.kids.length > 0) === bold) g2.fillText(m.label, m.x + STRIPE + TEXT_PAD, m.y + TILE_H / 2 + 0.5);
       }
     }
-    const parents = tiles.filter(m => m.kids.length);
-    const toggleShape = m => {
-      const bx = m.x + m.w - TOGGLE_W + 2;
-      if (g2.roundRect) g2.roundRect(bx, m.y + 3, TOGGLE_W - 6, TILE_H - 6, 3); else g2.rect(bx, m.y + 3, TOGGLE_W - 6, TILE_H - 6);
-    };
-    shapes(parents, "#fff", toggleShape);
-    if (parents.length) {
-      g2.beginPath();
-      parents.forEach(toggleShape);
-      g2.lineWidth = hair;
-      g2.strokeStyle = "#6b7280";
-      g2.stroke();
-    }
-    g2.font = "10px system-ui, sans-serif";
-    g2.fillStyle = "#374151";
-    g2.textAlign = "center";
-    for (const m of parents) {
-      g2.fillText(m.collapsed ? "+" + (m.size - 1) : "−", m.x + m.w - TOGGLE_W + 2 + (TOGGLE_W - 6) / 2, m.y + TILE_H / 2 + 0.5);
-    }
-    g2.textAlign = "start";
+    paintToggles(tiles.filter(m => m.kids.length), hair, m => m.size - 1);
   });
   g2.globalAlpha = 1;
   paintData(seen, hair, labels, fine);
@@ -212,6 +193,27 @@ function paint() {
   paintDataSelection(hair);
   paintEdgeWords();
   canvas.setAttribute("data-view", `${tx} ${ty} ${k}`);
+}
+
+/** The fold toggles at the right end of `nodes`' tiles: "+N" when folded (N from `hidden`). */
+function paintToggles(nodes, hair, hidden) {
+  if (!nodes.length) return;
+  const tw = TOGGLE_W - 6, th = TILE_H - 6;
+  g2.beginPath();
+  for (const m of nodes) {
+    const bx = m.x + m.w - TOGGLE_W + 2, by = m.y + (m.h - th) / 2;
+    if (g2.roundRect) g2.roundRect(bx, by, tw, th, 3); else g2.rect(bx, by, tw, th);
+  }
+  g2.fillStyle = "#fff";
+  g2.fill();
+  g2.lineWidth = hair;
+  g2.strokeStyle = "#6b7280";
+  g2.stroke();
+  g2.font = "10px system-ui, sans-serif";
+  g2.fillStyle = "#374151";
+  g2.textAlign = "center";
+  for (const m of nodes) g2.fillText(m.collapsed ? "+" + hidden(m) : "−", m.x + m.w - TOGGLE_W + 2 + tw / 2, m.y + m.h / 2 + 0.5);
+  g2.textAlign = "start";
 }
 
 // The outline in the canvas: every drawn model, nested as in the drawing, with its box.
@@ -388,15 +390,14 @@ canvas.addEventListener("pointercancel", () => { press = null; canvas.classList.
 }
 
 // The legend, in the drawing's own colours.
+function swatch(label, style) {
+  const item = document.createElement("span");
+  const mark = document.createElement("i");
+  Object.assign(mark.style, style);
+  item.append(mark, label);
+  document.getElementById("legend").append(item);
+}
 {
-  const legend = document.getElementById("legend");
-  const swatch = (label, style) => {
-    const item = document.createElement("span");
-    const mark = document.createElement("i");
-    Object.assign(mark.style, style);
-    item.append(mark, label);
-    legend.append(item);
-  };
   for (const [cls, label] of CLASS_NAMES) swatch(label, { background: FILL[cls] });
   swatch("error", { border: `2px solid ${RED}` });
   swatch("licence broken from parent", { background: RED, height: "3px" });
