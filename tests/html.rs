@@ -4,7 +4,8 @@
 //! ../shared is absent): every model drawn, no overlap, the family fits one 1920×1080 screen at a
 //! zoom where labels show, the errors list and a deep link both select an error model and show its
 //! findings, the filter and the search work, no console errors; its screenshots (whole, and
-//! filtered to errors) go to docs/ for the README; its unreadable datasets are folded into one node,
+//! filtered to errors) are the README's (written to docs/ with `PEDIGREE_UPDATE_SCREENSHOTS=1`,
+//! else under the target directory, so a test run leaves the checkout clean); its unreadable datasets are folded into one node,
 //! and a deep link to one unfolds and selects it. On small fixtures: the example mirror (its
 //! training datasets drawn, linked and selectable), and hostile card text and clause URLs.
 
@@ -17,6 +18,16 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use webdriver::Browser;
+
+/// Where a screenshot goes: the README's copy in docs/ when asked to update it, else a scratch
+/// copy (the test still takes it, so a page that cannot be captured fails).
+fn screenshot_path(name: &str) -> PathBuf {
+    if std::env::var_os("PEDIGREE_UPDATE_SCREENSHOTS").is_some() {
+        repo_root().join("docs").join(name)
+    } else {
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+    }
+}
 
 /// `pedigree family ROOTS… --mirror MIRROR --format FORMAT -o OUT`.
 fn report(mirror: &Path, roots: &[&str], format: &str, out: &Path, extra: &[&str]) {
@@ -293,7 +304,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
     assert!(inside(&linked["selectedBox"], &linked["pane"]));
 
     // The screenshot for the README: the whole family, an error model selected.
-    let shot = repo_root().join("docs/family-report-llama2.png");
+    let shot = screenshot_path("family-report-llama2.png");
     browser.screenshot(&shot);
     assert!(std::fs::metadata(&shot).unwrap().len() > 50_000);
     eprintln!("screenshot: {}", shot.display());
@@ -311,7 +322,7 @@ fn the_llama2_family_is_drawn_whole_and_usable() {
         );
     }
     assert!(errors_only["zoom"].as_f64().unwrap() > zoom);
-    browser.screenshot(&repo_root().join("docs/family-report-llama2-errors.png"));
+    browser.screenshot(&screenshot_path("family-report-llama2-errors.png"));
 
     // Search narrows the list; Enter selects the first match.
     browser.click("#filter button[data-min=\"-1\"]");
@@ -589,7 +600,7 @@ fn the_example_mirrors_training_data_is_drawn_linked_and_selectable() {
         picked["hash"].as_str(),
         Some("#datasets%2Fsynthforge%2Fllama3-chat-synth")
     );
-    browser.screenshot(&repo_root().join("docs/family-report-datasets.png"));
+    browser.screenshot(&screenshot_path("family-report-datasets.png"));
 
     // A deep link to the non-commercial set selects it, with the warning that names it.
     browser.goto(&file_url(&page, &format!("datasets/{dialogues}")));
