@@ -150,7 +150,8 @@ pub(crate) struct AuditOpts {
 /// Where models and rules come from: shared by `audit`, `family` and `stats`.
 #[derive(Args)]
 pub(crate) struct SourceArgs {
-    /// A Hub mirror directory to read models from (layout: the README's \"Mirrors and snapshots\").
+    /// A Hub mirror directory to read models from: `<owner>/<name>/info.json` (the Hub's model
+    /// info), `README.md` and other files; datasets under `datasets/<owner>/<name>/`.
     #[arg(
         long,
         value_name = "DIR",
