@@ -188,9 +188,11 @@ fn faults_lose_nothing() {
                 retry_after: 0,
             },
             Every::ServerError { n: 7 },
+            // A stall well past the request timeout below, which leaves a loaded machine (the
+            // tests of two cores in parallel) room for the requests that do not stall.
             Every::Stall {
                 n: 11,
-                delay: Duration::from_secs(3),
+                delay: Duration::from_secs(6),
             },
         ],
         repos: [
@@ -216,7 +218,7 @@ fn faults_lose_nothing() {
     let faulty = FakeHub::start(&examples(), faults);
     for root in ["meta-llama/Llama-2-7b-hf", "google/gemma-2b"] {
         let a = via_hub(&clean, &["family", root], &[]);
-        let b = via_hub(&faulty, &["family", root], &["--request-timeout", "1"]);
+        let b = via_hub(&faulty, &["family", root], &["--request-timeout", "2"]);
         assert_eq!(b.code, 0, "{}", b.stderr);
         assert_eq!(a.findings(), b.findings(), "family {root}\n{}", b.stderr);
     }
