@@ -80,6 +80,79 @@ fn a_copy_of_the_ancestors_licence_is_recognised_by_its_title() {
     assert_eq!(missing["clause"]["section"], "§1.b.i");
 }
 
+/// CC 4.0 §3(a)(1)(C) and ODbL §4.2 accept the licence's URI for the copy, and the Hub shows a
+/// declared licence id as a link to it; the Llama 2 agreement asks for a copy (§1.b.i).
+#[test]
+fn a_declared_licence_stands_for_the_copy_only_where_its_text_accepts_a_uri() {
+    let f = Fixture::new();
+    llama_family(&f);
+    f.add(model("wiki/sa-base", "license: cc-by-sa-4.0\n"));
+    f.add(model(
+        "a/sa-declared",
+        "license: cc-by-sa-4.0\nbase_model: wiki/sa-base\n",
+    ));
+    // GPLv3 is an adapter's licence BY-SA accepts; it shows GPLv3's link, not BY-SA's.
+    f.add(model(
+        "a/sa-as-gpl",
+        "license: gpl-3.0\nbase_model: wiki/sa-base\n",
+    ));
+    f.add(model("data/odbl-base", "license: odbl\n"));
+    f.add(model(
+        "a/odbl-declared",
+        "license: odbl\nbase_model: data/odbl-base\n",
+    ));
+    f.add(model(
+        "a/llama-declared",
+        "license: llama2\nbase_model: meta-llama/Llama-2-7b-hf\n",
+    ));
+    let run = audit_files(&f);
+    assert!(
+        run.rules_of("a/sa-declared").is_empty(),
+        "{:?}",
+        run.rules_of("a/sa-declared")
+    );
+    assert!(
+        run.rules_of("a/odbl-declared").is_empty(),
+        "{:?}",
+        run.rules_of("a/odbl-declared")
+    );
+    assert_eq!(run.rules_of("a/sa-as-gpl"), vec!["agreement-copy-missing"]);
+    assert_eq!(
+        run.rules_of("a/llama-declared"),
+        vec!["agreement-copy-missing"]
+    );
+    let report = run.json();
+    let finding = |id: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["model"] == id)
+            .unwrap()
+            .clone()
+    };
+    let gpl = finding("a/sa-as-gpl");
+    assert!(
+        gpl["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("neither declares it nor links it with `license_link`"),
+        "{gpl}"
+    );
+    assert!(
+        gpl["fix"]
+            .as_str()
+            .unwrap()
+            .contains("`license: cc-by-sa-4.0`"),
+        "{gpl}"
+    );
+    let llama = finding("a/llama-declared");
+    assert!(
+        !llama["fix"].as_str().unwrap().contains("license: llama2"),
+        "{llama}"
+    );
+}
+
 #[test]
 fn spdx_texts_are_detected_and_compared_with_the_card() {
     let f = Fixture::new();

@@ -57,6 +57,8 @@ fn linter_reports_every_problem_at_once() {
         ("rail.yml".into(), ok.replace("id: good", "id: rail").replace("permissive", "rail")),
         // An output naming clause without its prefixes; a data licence that both frees trained
         // models and leaves the question open.
+        // A URI standing for a copy, on a term that is not a copy duty.
+        ("uri.yml".into(), ok.replace("id: good", "id: uri").replace("obligations: []", "obligations:\n  - kind: notice-file\n    summary: n\n    uri_suffices: true\n    clause: {section: x, url: https://example.org}")),
         ("outputs.yml".into(), ok.replace("id: good", "id: outputs").replace("obligations: []", "obligations:\n  - kind: outputs-name-prefix\n    summary: p\n    clause: {section: x, url: https://example.org}\n  - kind: trained-models-free\n    summary: t\n    clause: {section: y, url: https://example.org}\n  - kind: results-free\n    summary: r\n    clause: {section: z, url: https://example.org}")),
     ];
     let err = Catalogue::from_files(&files, "test")
@@ -77,6 +79,7 @@ fn linter_reports_every_problem_at_once() {
         "rail.yml: a rail licence needs `use_restrictions`",
         "outputs.yml: obligation 1 (outputs-name-prefix): outputs-name-prefix needs `prefixes`",
         "outputs.yml: `trained-models-free` and `results-free` say the same thing twice",
+        "uri.yml: obligation 1 (notice-file): `uri_suffices` belongs to an include-agreement-copy term",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }

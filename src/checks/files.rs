@@ -92,14 +92,7 @@ fn mismatch<'a>(
     let Terms::Expr(declared) = &s.model.terms else {
         return;
     };
-    let declared_ids: Vec<LicenseId> = declared
-        .leaves()
-        .iter()
-        .filter_map(|l| match l {
-            crate::license::Leaf::Known(id) => Some(*id),
-            crate::license::Leaf::Custom { .. } => None,
-        })
-        .collect();
+    let declared_ids = known_leaves(s);
     // A copy of an ancestor's licence is what that licence asks for, not a contradiction.
     let inherited: Vec<LicenseId> = ctx
         .binding(s)
@@ -149,6 +142,21 @@ fn mismatch<'a>(
     }
 }
 
+/// The catalogue licences the card's declaration names (any branch of an expression).
+fn known_leaves(s: &Subject<'_>) -> Vec<LicenseId> {
+    let Terms::Expr(declared) = &s.model.terms else {
+        return Vec::new();
+    };
+    declared
+        .leaves()
+        .iter()
+        .filter_map(|l| match l {
+            crate::license::Leaf::Known(id) => Some(*id),
+            crate::license::Leaf::Custom { .. } => None,
+        })
+        .collect()
+}
+
 fn copies<'a>(
     ctx: &Context<'_>,
     s: &Subject<'_>,
@@ -173,10 +181,14 @@ fn copies<'a>(
             .license_link
             .as_deref()
             .map(|l| ctx.catalogue.by_link(l));
+        // Where the text lets its URI stand for the copy, declaring the licence by its Hub id
+        // gives one: the Hub shows the id as a link to the licence.
+        let declared_uri = ob.uri_suffices && entry.hub && known_leaves(s).contains(&licence);
         if seen
             .iter()
             .any(|(_, w)| matches!(w, Seen::Is(id, _) if *id == licence))
             || linked.is_some_and(|to| to.is_none_or(|to| to == licence))
+            || declared_uri
         {
             continue;
         }
@@ -209,18 +221,30 @@ fn copies<'a>(
             continue;
         }
         let message = format!(
-            "ancestor `{}` is under `{}`, which asks for a copy of it with every distribution ({}); the repo has no licence file holding it and the card no `license_link`",
+            "ancestor `{}` is under `{}`, which asks for a copy of it with every distribution ({}); the repo has no licence file holding it{}",
             model.info.id,
             entry.id,
-            ob.summary.trim().trim_end_matches('.')
+            ob.summary.trim().trim_end_matches('.'),
+            if ob.uri_suffices && entry.hub {
+                ", and the card neither declares it nor links it with `license_link`"
+            } else {
+                " and the card no `license_link`"
+            }
         );
         let mut finding = Finding::new(Rule::AgreementCopyMissing, s.id(), &entry.id, message)
             .ancestors(chain)
             .clause(Some(ob.clause.clone()))
-            .fix(format!(
-                "add the {} text as a LICENSE file (or link it with `license_link`)",
-                entry.name
-            ));
+            .fix(if ob.uri_suffices && entry.hub {
+                format!(
+                    "add the {} text as a LICENSE file, or link it (`license_link`, or `license: {}` where the derivative may take it)",
+                    entry.name, entry.id
+                )
+            } else {
+                format!(
+                    "add the {} text as a LICENSE file (or link it with `license_link`)",
+                    entry.name
+                )
+            });
         // A permissive licence's copy duty is a note: little is at stake, and on the Hub such
         // notes would otherwise bury the findings that matter.
         if entry.class == Class::Permissive {

@@ -51,6 +51,8 @@ struct RawObligation {
     #[serde(default)]
     prefixes: Vec<String>,
     text: Option<String>,
+    #[serde(default)]
+    uri_suffices: bool,
 }
 
 /// Terms that contradict each other or the licence's class, which no text can mean.
@@ -275,6 +277,11 @@ impl Catalogue {
         if ob.kind == ObligationKind::AttributionDisplay && ob.text.is_none() {
             problems.push(format!("{at}: attribution-display needs `text`"));
         }
+        if ob.uri_suffices && ob.kind != ObligationKind::IncludeAgreementCopy {
+            problems.push(format!(
+                "{at}: `uri_suffices` belongs to an include-agreement-copy term"
+            ));
+        }
         Obligation {
             kind: ob.kind,
             summary: ob.summary.clone(),
@@ -285,6 +292,7 @@ impl Catalogue {
             prefixes: ob.prefixes.clone(),
             text: ob.text.clone(),
             notice: None,
+            uri_suffices: ob.uri_suffices,
         }
     }
 

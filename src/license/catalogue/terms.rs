@@ -167,6 +167,10 @@ pub struct Obligation {
     pub text: Option<String>,
     /// For a notice or attribution text: its index in [`Catalogue::notices`].
     pub notice: Option<u16>,
+    /// For a copy duty: the text lets the licence's URI stand for the copy (CC §3(a)(1)(C),
+    /// ODbL §4.2), so a card declaring the licence by its Hub id, which the Hub shows as a link
+    /// to the licence, has given it.
+    pub uri_suffices: bool,
 }
 
 /// A validated catalogue entry.
