@@ -296,7 +296,21 @@ fn non_commercial_and_share_alike_and_no_derivatives() {
         Verdict::Satisfied
     );
     // GPL-3.0 §13 lets GPL material be combined with AGPL material: not a plain relicensing.
-    assert!(undecidable("agpl-3.0", "gpl-3.0"));
+    // Each unclear licence gets its own reason, not another's.
+    let why = |child: &str, ancestor: &str| match verdict(&lic(child), &lic(ancestor)) {
+        Verdict::Undecidable(r) => r.text,
+        v => panic!("{child} under {ancestor}: {v:?}"),
+    };
+    let agpl = why("agpl-3.0", "gpl-3.0");
+    assert!(
+        agpl.contains("§13") && !agpl.contains("family id"),
+        "{agpl}"
+    );
+    let family = why("gpl", "gpl-3.0");
+    assert!(
+        family.contains("names no version") && !family.contains("§13"),
+        "{family}"
+    );
     assert!(
         undecidable("gpl-3.0", "gpl-2.0"),
         "allowed only for 'or any later version'"

@@ -344,7 +344,7 @@ fn judge_term(
 ) -> Verdict {
     use ObligationKind as K;
     let carries = |id: LicenseId| id == a_id || ob.accepts.contains(&id);
-    let unclear = d.known.iter().find(|(id, _)| ob.unclear.contains(id));
+    let unclear = d.known.iter().find_map(|(id, _)| ob.why_unclear(*id));
     match ob.kind {
         K::NoDerivatives => {
             // Even the same licence cannot permit what it forbids.
@@ -437,8 +437,8 @@ fn judge_term(
             if d.any(|id, e| carries(id) || same_set(e)) {
                 return Verdict::Satisfied;
             }
-            if unclear.is_some() {
-                return undecidable(ob.unclear_why.clone(), Some(&ob.clause));
+            if let Some(why) = unclear {
+                return undecidable(why.to_string(), Some(&ob.clause));
             }
             if let Some((_, other)) = d.known.iter().find(|(_, e)| e.use_restrictions.is_some()) {
                 return undecidable(
@@ -462,8 +462,8 @@ fn judge_term(
         }
         K::ShareAlike => {
             if !d.any(|id, _| carries(id)) {
-                if unclear.is_some() {
-                    return undecidable(ob.unclear_why.clone(), Some(&ob.clause));
+                if let Some(why) = unclear {
+                    return undecidable(why.to_string(), Some(&ob.clause));
                 }
                 if !d.unknown.is_empty() {
                     return d.cannot_tell(a, ob);
@@ -477,7 +477,7 @@ fn judge_term(
             // The share-alike licence is there; another licence beside it must not restrict
             // what it lets recipients do.
             if let Some((_, other)) = d.known.iter().find(|(id, e)| {
-                !carries(*id) && e.class != Class::Permissive && !ob.unclear.contains(id)
+                !carries(*id) && e.class != Class::Permissive && ob.why_unclear(*id).is_none()
             }) {
                 return Verdict::Violated(reason(
                     format!(
@@ -488,8 +488,8 @@ fn judge_term(
                     a_id,
                 ));
             }
-            if unclear.is_some() {
-                return undecidable(ob.unclear_why.clone(), Some(&ob.clause));
+            if let Some(why) = unclear {
+                return undecidable(why.to_string(), Some(&ob.clause));
             }
             if !d.unknown.is_empty() {
                 return d.cannot_tell(a, ob);

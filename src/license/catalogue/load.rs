@@ -3,7 +3,8 @@
 //! collected before loading fails, so a broken rules directory is fixed in one pass.
 
 use super::{
-    Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind, TextSource, Unclear,
+    Catalogue, Class, LicenseEntry, LicenseId, Obligation, ObligationKind, TextSource,
+    UnclearGroups,
 };
 use super::{fold_name, normalize_text};
 use crate::error::{Error, Result};
@@ -47,7 +48,7 @@ struct RawObligation {
     clause: Option<Clause>,
     #[serde(default)]
     accepts: Vec<String>,
-    unclear: Option<Unclear>,
+    unclear: Option<UnclearGroups>,
     #[serde(default)]
     prefixes: Vec<String>,
     text: Option<String>,
@@ -263,10 +264,16 @@ impl Catalogue {
                 .collect()
         };
         let accepts = ids(&ob.accepts, "accepts");
-        let (unclear, unclear_why) = match &ob.unclear {
-            Some(u) => (ids(&u.ids, "unclear"), u.why.clone()),
-            None => (Vec::new(), String::new()),
-        };
+        let unclear = ob
+            .unclear
+            .iter()
+            .flat_map(UnclearGroups::groups)
+            .flat_map(|u| {
+                ids(&u.ids, "unclear")
+                    .into_iter()
+                    .map(|id| (id, u.why.clone()))
+            })
+            .collect();
         if matches!(
             ob.kind,
             ObligationKind::NamePrefix | ObligationKind::OutputsNamePrefix
@@ -288,7 +295,6 @@ impl Catalogue {
             clause,
             accepts,
             unclear,
-            unclear_why,
             prefixes: ob.prefixes.clone(),
             text: ob.text.clone(),
             notice: None,

@@ -5,7 +5,9 @@
 mod load;
 mod terms;
 
-pub use terms::{Class, LicenseEntry, Obligation, ObligationKind, TextSource, Unclear};
+pub use terms::{
+    Class, LicenseEntry, Obligation, ObligationKind, TextSource, Unclear, UnclearGroups,
+};
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;

@@ -155,14 +155,31 @@ pub struct Unclear {
     pub why: String,
 }
 
+/// `unclear:` in a file: one group of licences with its reason, or several, each with its own.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum UnclearGroups {
+    One(Unclear),
+    Many(Vec<Unclear>),
+}
+
+impl UnclearGroups {
+    pub fn groups(&self) -> &[Unclear] {
+        match self {
+            UnclearGroups::One(u) => std::slice::from_ref(u),
+            UnclearGroups::Many(us) => us,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Obligation {
     pub kind: ObligationKind,
     pub summary: String,
     pub clause: Clause,
     pub accepts: Vec<LicenseId>,
-    pub unclear: Vec<LicenseId>,
-    pub unclear_why: String,
+    /// Licences for which the answer depends on facts a card does not show, each with why.
+    pub unclear: Vec<(LicenseId, String)>,
     pub prefixes: Vec<String>,
     pub text: Option<String>,
     /// For a notice or attribution text: its index in [`Catalogue::notices`].
@@ -195,6 +212,16 @@ pub struct LicenseEntry {
     /// instead of an ancestor's is a labelling slip, not drift.
     pub family: Option<String>,
     pub source: TextSource,
+}
+
+impl Obligation {
+    /// Why a derivative under `id` cannot be judged against this term, if it cannot.
+    pub fn why_unclear(&self, id: LicenseId) -> Option<&str> {
+        self.unclear
+            .iter()
+            .find(|(u, _)| *u == id)
+            .map(|(_, why)| why.as_str())
+    }
 }
 
 impl LicenseEntry {
