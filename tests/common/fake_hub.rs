@@ -553,16 +553,18 @@ async fn route(
 ) -> Response {
     for every in &state.faults.every {
         match every {
-            Every::TooMany { n: k, retry_after } if n % k == 0 => {
+            Every::TooMany { n: k, retry_after } if n.is_multiple_of(*k) => {
                 let mut r = error(StatusCode::TOO_MANY_REQUESTS, None, "rate limited");
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
                 return r;
             }
-            Every::ServerError { n: k } if n % k == 0 => {
+            Every::ServerError { n: k } if n.is_multiple_of(*k) => {
                 return error(StatusCode::INTERNAL_SERVER_ERROR, None, "bad day");
             }
-            Every::Stall { n: k, delay } if n % k == 0 => tokio::time::sleep(*delay).await,
+            Every::Stall { n: k, delay } if n.is_multiple_of(*k) => {
+                tokio::time::sleep(*delay).await
+            }
             _ => {}
         }
     }

@@ -72,7 +72,7 @@ pub fn cell_code(text: &str) -> String {
 /// cannot change which is which to any effect.
 pub fn message(message: &str, in_table: bool) -> String {
     let parts: Vec<&str> = message.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return text(message);
     }
     let mut out = String::with_capacity(message.len() + 16);
