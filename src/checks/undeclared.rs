@@ -10,7 +10,7 @@
 use super::{Context, Subject};
 use crate::findings::{Finding, Rule};
 use crate::lineage::{Lineage, Model};
-use crate::similarity::NameIndex;
+use crate::similarity::{NameIndex, Vocabulary};
 use petgraph::graph::NodeIndex;
 use std::collections::HashMap;
 
@@ -29,13 +29,42 @@ pub struct ParentFinder {
     nodes: Vec<NodeIndex>,
     /// Per lineage node, its candidate number (`u32::MAX`: not a candidate).
     candidate_of: Vec<u32>,
-    names: NameIndex,
+    names: Names,
     /// Children each candidate has in the run: a model that is already a parent is a likelier one.
     children: Vec<u32>,
+    /// The most children any candidate has (at least 1): the prior's scale.
+    most: f64,
+}
+
+/// What the finder knows of names: the full index ranks every model sharing a distinctive gram
+/// ([`ParentFinder::rank`]); the vocabulary alone compares given names
+/// ([`ParentFinder::suggest`]), at a fraction of the memory.
+enum Names {
+    Index(NameIndex),
+    Vocabulary(Vocabulary),
+}
+
+impl Names {
+    fn vocabulary(&self) -> &Vocabulary {
+        match self {
+            Names::Index(index) => index.vocabulary(),
+            Names::Vocabulary(v) => v,
+        }
+    }
 }
 
 impl ParentFinder {
+    /// A finder that can [`rank`](ParentFinder::rank) every model of the lineage.
     pub fn build(lineage: &Lineage) -> ParentFinder {
+        ParentFinder::new(lineage, true)
+    }
+
+    /// A finder that can only [`suggest`](ParentFinder::suggest), as the check does.
+    pub fn for_suggestions(lineage: &Lineage) -> ParentFinder {
+        ParentFinder::new(lineage, false)
+    }
+
+    fn new(lineage: &Lineage, ranking: bool) -> ParentFinder {
         let nodes: Vec<NodeIndex> = lineage
             .nodes()
             .filter(|&n| lineage.node(n).model().is_some())
@@ -45,7 +74,12 @@ impl ParentFinder {
             candidate_of[n.index()] = c as u32;
         }
         let model = |n: NodeIndex| lineage.node(n).model();
-        let names = NameIndex::build(nodes.iter().filter_map(|&n| Some(model(n)?.name())));
+        let names = nodes.iter().filter_map(|&n| Some(model(n)?.name()));
+        let names = if ranking {
+            Names::Index(NameIndex::build(names))
+        } else {
+            Names::Vocabulary(NameIndex::vocabulary_of(names))
+        };
         let mut children = vec![0; nodes.len()];
         for &n in &nodes {
             for (p, _) in lineage.parents(n) {
@@ -60,11 +94,13 @@ impl ParentFinder {
                 children[c] = children[c].max(known);
             }
         }
+        let most = children.iter().copied().max().unwrap_or(0).max(1) as f64;
         ParentFinder {
             nodes,
             candidate_of,
             names,
             children,
+            most,
         }
     }
 
@@ -84,30 +120,33 @@ impl ParentFinder {
         (c != u32::MAX).then_some(c as usize)
     }
 
-    /// The most likely parents of `model`, best first, with their scores in [0, 1].
-    pub fn rank(&self, lineage: &Lineage, model: &Model, limit: usize) -> Vec<(usize, f64)> {
-        let mut scores: HashMap<usize, f64> = HashMap::new();
-        for (c, s) in self.names.similar(model.name()) {
-            *scores.entry(c).or_default() += W_NAME * s;
-        }
-        for id in model.text.mentions().iter() {
-            if let Some(c) = self.candidate(lineage, id) {
-                *scores.entry(c).or_default() += W_MENTION;
-            }
-        }
-        // Leave-one-out: the model's own (hidden or absent) edge does not count for its parents.
-        let own_parents: Vec<usize> = model
+    /// The candidates `model` names as parents: their own edge does not count for them
+    /// (leave-one-out, when the model's `base_model` is hidden to measure recovery).
+    fn own_parents(&self, lineage: &Lineage, model: &Model) -> Vec<usize> {
+        model
             .card
             .meta
             .base_model
             .iter()
             .filter_map(|p| self.candidate(lineage, p))
-            .collect();
-        let most = self.children.iter().copied().max().unwrap_or(0).max(1) as f64;
-        for (c, score) in scores.iter_mut() {
-            let kids = self.children[*c] as usize - usize::from(own_parents.contains(c));
-            *score += W_PRIOR * ((1 + kids) as f64).ln() / (1.0 + most).ln();
-        }
+            .collect()
+    }
+
+    /// The prior a candidate adds: how much of a parent it already is.
+    fn prior(&self, candidate: usize, own_parents: &[usize]) -> f64 {
+        let kids = self.children[candidate] as usize - usize::from(own_parents.contains(&candidate));
+        W_PRIOR * ((1 + kids) as f64).ln() / (1.0 + self.most).ln()
+    }
+
+    /// Scored candidates, best first (ties by id), leaving out the model itself and candidates
+    /// created after it (a parent is older than its child).
+    fn best_first(
+        &self,
+        lineage: &Lineage,
+        model: &Model,
+        scores: impl IntoIterator<Item = (usize, f64)>,
+        limit: usize,
+    ) -> Vec<(usize, f64)> {
         let own_created = model.info.created_at.as_deref();
         let created = |c: usize| {
             lineage
@@ -118,7 +157,6 @@ impl ParentFinder {
         let mut ranked: Vec<(usize, f64)> = scores
             .into_iter()
             .filter(|(c, _)| self.id(lineage, *c) != model.info.id)
-            // A parent is older than its child.
             .filter(|(c, _)| match (created(*c), own_created) {
                 (Some(parent), Some(child)) => parent <= child,
                 _ => true,
@@ -130,6 +168,63 @@ impl ParentFinder {
         });
         ranked.truncate(limit);
         ranked
+    }
+
+    /// The most likely parents of `model`, best first, with their scores in [0, 1]. Compares the
+    /// model's name with every model sharing a distinctive gram: costly in a large family of
+    /// alike names, so only statistics rank (the check [`suggests`](ParentFinder::suggest)).
+    /// Panics on a finder built [`for_suggestions`](ParentFinder::for_suggestions).
+    pub fn rank(&self, lineage: &Lineage, model: &Model, limit: usize) -> Vec<(usize, f64)> {
+        let Names::Index(index) = &self.names else {
+            panic!("ParentFinder::rank needs a finder built with ParentFinder::build");
+        };
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for (c, s) in index.similar(model.name()) {
+            *scores.entry(c).or_default() += W_NAME * s;
+        }
+        for id in model.text.mentions().iter() {
+            if let Some(c) = self.candidate(lineage, id) {
+                *scores.entry(c).or_default() += W_MENTION;
+            }
+        }
+        let own_parents = self.own_parents(lineage, model);
+        for (c, score) in scores.iter_mut() {
+            *score += self.prior(*c, &own_parents);
+        }
+        self.best_first(lineage, model, scores, limit)
+    }
+
+    /// The parent to suggest for `model`: [`rank`](ParentFinder::rank)'s first, when it scores
+    /// at least [`MIN_SCORE`]; found among the models the card mentions alone, in time
+    /// proportional to them. A model the card does not mention scores at most
+    /// `W_NAME + W_PRIOR` (0.4), under `MIN_SCORE` and under any mentioned one (at least
+    /// `W_MENTION`), so the first of the mentioned ones is the first of all whenever a
+    /// suggestion is made. Each score is summed in the order `rank` sums it, to the last bit.
+    pub fn suggest(&self, lineage: &Lineage, model: &Model) -> Option<(usize, f64)> {
+        let vocabulary = self.names.vocabulary();
+        let query = vocabulary.weights(model.name());
+        let mut scores: Vec<(usize, f64)> = Vec::new();
+        for id in model.text.mentions().iter() {
+            let Some(c) = self.candidate(lineage, id) else {
+                continue;
+            };
+            match scores.iter_mut().find(|(x, _)| *x == c) {
+                Some((_, score)) => *score += W_MENTION,
+                None => {
+                    let name = lineage.node(self.nodes[c]).model().map_or("", Model::name);
+                    let by_name = vocabulary
+                        .similarity(&query, &vocabulary.weights(name))
+                        .map_or(0.0, |s| W_NAME * s);
+                    scores.push((c, by_name + W_MENTION));
+                }
+            }
+        }
+        let own_parents = self.own_parents(lineage, model);
+        for (c, score) in scores.iter_mut() {
+            *score += self.prior(*c, &own_parents);
+        }
+        let best = self.best_first(lineage, model, scores, 1).into_iter().next()?;
+        (best.1 >= MIN_SCORE).then_some(best)
     }
 }
 
@@ -190,13 +285,10 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     {
         return;
     }
-    let finder = finder.get_or_init(|| ParentFinder::build(ctx.lineage));
-    let Some(&(best, score)) = finder.rank(ctx.lineage, s.model, 1).first() else {
+    let finder = finder.get_or_init(|| ParentFinder::for_suggestions(ctx.lineage));
+    let Some((best, score)) = finder.suggest(ctx.lineage, s.model) else {
         return;
     };
-    if score < MIN_SCORE {
-        return;
-    }
     let message = format!(
         "the card declares no `base_model`; by its name, the ids its card mentions and its card text it most likely descends from `{}` (score {score:.2}); if so, declare it, and its licence applies",
         finder.id(ctx.lineage, best)

@@ -4,7 +4,7 @@
 
 mod names;
 
-pub use names::NameIndex;
+pub use names::{NameIndex, Vocabulary, Weighed};
 
 /// Words per shingle. Five words make a shared shingle unlikely by chance but survive small
 /// edits; it is the usual choice for near-duplicate detection of prose.

@@ -27,17 +27,32 @@ fn features(name: &str) -> Vec<String> {
 /// arrays, sorted by gram id, and each gram's names likewise.
 #[derive(Default)]
 pub struct NameIndex {
+    vocabulary: Vocabulary,
     /// Name `d`'s grams are `grams[starts[d]..starts[d + 1]]`, with their `weights`.
     starts: Vec<u32>,
     grams: Vec<u32>,
     weights: Vec<f64>,
-    vocabulary: HashMap<String, u32>,
-    idf: Vec<f64>,
     /// The names holding gram `g` (distinctive grams only) are
     /// `posted[post_starts[g]..post_starts[g + 1]]`.
     post_starts: Vec<u32>,
     posted: Vec<u32>,
 }
+
+/// The grams of a run's names with their document frequencies: what weighs a name, without the
+/// postings that find similar ones. Comparing two given names needs only this, and it grows
+/// with the distinct grams, not with the names.
+#[derive(Default)]
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+    idf: Vec<f64>,
+    /// Names holding each gram.
+    df: Vec<f64>,
+    /// Names indexed (at least 1).
+    names: f64,
+}
+
+/// A name's TF-IDF weights, L2-normalised, sorted by gram id.
+pub struct Weighed(Vec<(u32, f64)>);
 
 /// Each distinct feature with its count, in the order of first appearance.
 fn counts(features: Vec<String>) -> Vec<(String, f64)> {
@@ -51,46 +66,106 @@ fn counts(features: Vec<String>) -> Vec<(String, f64)> {
     tf
 }
 
+impl Vocabulary {
+    /// Gram ids are given in the order names come, each name's grams in sorted order, so they
+    /// are the same on every run (scores are summed in gram order). Calls `each` with every
+    /// name's grams and counts, sorted by id.
+    fn build<'a>(
+        names: impl IntoIterator<Item = &'a str>,
+        mut each: impl FnMut(&[(u32, f64)]),
+    ) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        let mut grams: Vec<(u32, f64)> = Vec::new();
+        let mut count = 0usize;
+        for name in names {
+            count += 1;
+            let mut doc = counts(features(name));
+            doc.sort_by(|a, b| a.0.cmp(&b.0));
+            grams.clear();
+            for (gram, c) in doc {
+                let id = match v.ids.get(&gram) {
+                    Some(&id) => id,
+                    None => {
+                        let id = v.ids.len() as u32;
+                        v.ids.insert(gram, id);
+                        v.df.push(0.0);
+                        id
+                    }
+                };
+                v.df[id as usize] += 1.0;
+                grams.push((id, c));
+            }
+            grams.sort_by_key(|(g, _)| *g);
+            each(&grams);
+        }
+        v.names = count.max(1) as f64;
+        v.idf = v.df.iter().map(|d| (v.names / d).ln() + 1.0).collect();
+        v
+    }
+
+    /// Grams found in more than [`COMMON_SHARE`] of the names say nothing.
+    fn distinctive(&self, gram: u32) -> bool {
+        self.df[gram as usize] / self.names <= COMMON_SHARE
+    }
+
+    /// Counts weighed by IDF and L2-normalised (squares summed in gram order); grams outside
+    /// the vocabulary are dropped.
+    fn weigh(&self, tf: &[(String, f64)]) -> Weighed {
+        let mut v: Vec<(u32, f64)> = tf
+            .iter()
+            .filter_map(|(g, c)| self.ids.get(g).map(|&id| (id, c * self.idf[id as usize])))
+            .collect();
+        v.sort_by_key(|(g, _)| *g);
+        normalise(&mut v);
+        Weighed(v)
+    }
+
+    /// A name's weights, as a query or as an indexed name (the same for a name indexed).
+    pub fn weights(&self, name: &str) -> Weighed {
+        self.weigh(&counts(features(name)))
+    }
+
+    /// Cosine similarity of two weighed names, when they share a distinctive gram (`None`
+    /// otherwise: [`NameIndex::similar`] would not have found the pair). Summed in the query's
+    /// gram order, as [`NameIndex::similar`] sums it, so the two agree to the last bit.
+    pub fn similarity(&self, query: &Weighed, name: &Weighed) -> Option<f64> {
+        let weight = |gram: u32| match name.0.binary_search_by_key(&gram, |(g, _)| *g) {
+            Ok(i) => name.0[i].1,
+            Err(_) => 0.0,
+        };
+        let has = |gram: u32| name.0.binary_search_by_key(&gram, |(g, _)| *g).is_ok();
+        let shared = query.0.iter().any(|(g, _)| self.distinctive(*g) && has(*g));
+        shared.then(|| query.0.iter().map(|(g, w)| w * weight(*g)).sum())
+    }
+}
+
+fn normalise(v: &mut [(u32, f64)]) {
+    let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, x)| *x /= norm);
+    }
+}
+
 impl NameIndex {
     /// Builds the index over `names` (the part of each id after the owner).
     pub fn build<'a>(names: impl IntoIterator<Item = &'a str>) -> NameIndex {
         let mut index = NameIndex::default();
-        let mut df: Vec<f64> = Vec::new();
-        let mut counts_flat: Vec<f64> = Vec::new();
         index.starts.push(0);
-        for name in names {
-            let mut doc = counts(features(name));
-            // Sorted, so grams get the same ids on every run.
-            doc.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut grams: Vec<(u32, f64)> = Vec::with_capacity(doc.len());
-            for (gram, count) in doc {
-                let id = match index.vocabulary.get(&gram) {
-                    Some(&id) => id,
-                    None => {
-                        let id = index.vocabulary.len() as u32;
-                        index.vocabulary.insert(gram, id);
-                        df.push(0.0);
-                        id
-                    }
-                };
-                df[id as usize] += 1.0;
-                grams.push((id, count));
-            }
-            grams.sort_by_key(|(g, _)| *g);
-            for (g, c) in grams {
+        let mut counts_flat: Vec<f64> = Vec::new();
+        index.vocabulary = Vocabulary::build(names, |grams| {
+            for &(g, c) in grams {
                 index.grams.push(g);
                 counts_flat.push(c);
             }
             index.starts.push(index.grams.len() as u32);
-        }
-        let n = (index.starts.len() - 1).max(1) as f64;
-        index.idf = df.iter().map(|d| (n / d).ln() + 1.0).collect();
+        });
+        let vocabulary = &index.vocabulary;
         // Weights: TF-IDF, L2-normalised (squares summed in gram order, as for a query).
         index.weights = counts_flat;
         for d in 0..index.starts.len() - 1 {
             let range = index.starts[d] as usize..index.starts[d + 1] as usize;
             for i in range.clone() {
-                index.weights[i] *= index.idf[index.grams[i] as usize];
+                index.weights[i] *= vocabulary.idf[index.grams[i] as usize];
             }
             let norm = index.weights[range.clone()]
                 .iter()
@@ -102,22 +177,22 @@ impl NameIndex {
             }
         }
         // Postings of the distinctive grams, in name order.
-        let distinctive = |g: u32| df[g as usize] / n <= COMMON_SHARE;
-        let mut per_gram = vec![0u32; df.len() + 1];
+        let grams = vocabulary.df.len();
+        let mut per_gram = vec![0u32; grams + 1];
         for &g in &index.grams {
-            if distinctive(g) {
+            if vocabulary.distinctive(g) {
                 per_gram[g as usize + 1] += 1;
             }
         }
-        for g in 0..df.len() {
+        for g in 0..grams {
             per_gram[g + 1] += per_gram[g];
         }
         let mut next = per_gram.clone();
-        index.posted = vec![0; per_gram[df.len()] as usize];
+        index.posted = vec![0; per_gram[grams] as usize];
         for d in 0..index.starts.len() - 1 {
             for i in index.starts[d] as usize..index.starts[d + 1] as usize {
                 let g = index.grams[i];
-                if distinctive(g) {
+                if vocabulary.distinctive(g) {
                     index.posted[next[g as usize] as usize] = d as u32;
                     next[g as usize] += 1;
                 }
@@ -127,23 +202,13 @@ impl NameIndex {
         index
     }
 
-    /// A query's TF-IDF weights, L2-normalised, sorted by gram; grams outside the vocabulary are
-    /// dropped.
-    fn weigh(&self, tf: &[(String, f64)]) -> Vec<(u32, f64)> {
-        let mut v: Vec<(u32, f64)> = tf
-            .iter()
-            .filter_map(|(g, c)| {
-                self.vocabulary
-                    .get(g)
-                    .map(|&id| (id, c * self.idf[id as usize]))
-            })
-            .collect();
-        v.sort_by_key(|(g, _)| *g);
-        let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            v.iter_mut().for_each(|(_, x)| *x /= norm);
-        }
-        v
+    /// The vocabulary alone, for comparing given names ([`Vocabulary::similarity`]).
+    pub fn vocabulary_of<'a>(names: impl IntoIterator<Item = &'a str>) -> Vocabulary {
+        Vocabulary::build(names, |_| {})
+    }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
     }
 
     /// Name `doc`'s weight for `gram` (0 when it has not got it).
@@ -158,7 +223,7 @@ impl NameIndex {
     /// Cosine similarity of `name` with every indexed name sharing a distinctive gram.
     pub fn similar(&self, name: &str) -> HashMap<usize, f64> {
         // Summed in gram order, so scores (and rankings on near ties) are the same every run.
-        let query = self.weigh(&counts(features(name)));
+        let query = self.vocabulary.weights(name).0;
         let mut scores: HashMap<usize, f64> = HashMap::new();
         for &(gram, _) in &query {
             let posted = self.post_starts[gram as usize] as usize
