@@ -50,6 +50,10 @@ pub fn comparable(text: &str) -> String {
 pub struct NoticeFinder {
     count: usize,
     automaton: Option<AhoCorasick>,
+    /// The longest ASCII word of each notice, found ignoring ASCII case: a text holding none of them
+    /// holds no notice, and most cards are told so without being made comparable (a copy of
+    /// every card of a run, lowercased). `None` when a notice has no word to look for.
+    anchors: Option<AhoCorasick>,
 }
 
 impl NoticeFinder {
@@ -58,10 +62,36 @@ impl NoticeFinder {
         let automaton = (!notices.is_empty())
             .then(|| AhoCorasick::new(notices).ok())
             .flatten();
+        let anchors: Option<Vec<&str>> = notices
+            .iter()
+            .map(|n| {
+                n.split(' ')
+                    .filter(|w| !w.is_empty() && w.is_ascii())
+                    .max_by_key(|w| w.len())
+            })
+            .collect();
+        let anchors = anchors.and_then(|words| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .ok()
+        });
         NoticeFinder {
             count: notices.len(),
             automaton,
+            anchors,
         }
+    }
+
+    /// Whether `text` cannot hold any notice. A word of the comparable text is a run of
+    /// alphanumeric characters of the text, lowercased; only two characters lowercase to ASCII
+    /// from outside it (KELVIN SIGN to `k`, capital dotted I to `i` and a combining dot), so
+    /// without them every ASCII word of the comparable text is in the text itself, in some case.
+    fn rules_out(&self, text: &str) -> bool {
+        let Some(anchors) = &self.anchors else {
+            return false;
+        };
+        !text.contains(['\u{212A}', '\u{130}']) && !anchors.is_match(text)
     }
 }
 
@@ -77,6 +107,9 @@ impl NoticeSet {
         let Some(automaton) = &finder.automaton else {
             return NoticeSet::default();
         };
+        if finder.rules_out(text) {
+            return NoticeSet::default();
+        }
         let haystack = comparable(text);
         let mut found = vec![false; finder.count];
         for m in automaton.find_overlapping_iter(&haystack) {
@@ -131,7 +164,48 @@ mod tests {
         }
     }
 
+    /// The notices of the catalogue, found with and without the anchor words ruling texts out.
+    fn both_ways(text: &str) -> (super::NoticeSet, super::NoticeSet) {
+        let catalogue = crate::license::Catalogue::builtin().unwrap();
+        let finder = catalogue.notice_finder();
+        let mut unfiltered = super::NoticeFinder::new(catalogue.notices());
+        unfiltered.anchors = None;
+        (
+            super::NoticeSet::of(text, finder),
+            super::NoticeSet::of(text, &unfiltered),
+        )
+    }
+
+    #[test]
+    fn ruling_texts_out_finds_the_same_notices() {
+        let llama = "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.";
+        for text in [
+            String::new(),
+            llama.to_string(),
+            llama.to_uppercase(),
+            // KELVIN SIGN lowercases to `k`; capital dotted I to `i` and a combining dot.
+            "BUILT WITH LLAMA".replace('L', "l"),
+            "Built with Llama 3 (\u{212A})".to_string(),
+            "ᏴUILT WITH LLAMA İ".to_string(),
+            "Powered by xAI".to_string(),
+            "## Notice\n\nBuilt   with\n**Llama**".to_string(),
+            "a card without any notice".to_string(),
+        ] {
+            let (filtered, full) = both_ways(&text);
+            assert_eq!(filtered, full, "{text:?}");
+        }
+        assert!(!both_ways(llama).0.0.is_empty());
+    }
+
     proptest::proptest! {
+        #[test]
+        fn ruling_out_finds_the_same_notices_on_any_text(
+            text in "(Built|built|BUILT|with|With|Llama|LLAMA|llama|[İ\u{212A}]|Powered|by|xAI| |\\(c\\)|\\.|é|[a-z]{1,4}){0,12}"
+        ) {
+            let (filtered, full) = both_ways(&text);
+            proptest::prop_assert_eq!(filtered, full);
+        }
+
         #[test]
         fn one_pass_matches_the_definition_on_any_text(text in proptest::prelude::any::<String>()) {
             proptest::prop_assert_eq!(comparable(&text), reference(&text));

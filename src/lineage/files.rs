@@ -39,15 +39,15 @@ impl FileKind {
         if path.contains('/') {
             return None;
         }
-        let upper = path.to_ascii_uppercase();
-        if upper.starts_with("LICENSE")
-            || upper.starts_with("LICENCE")
-            || upper.starts_with("COPYING")
-        {
+        let starts = |prefix: &str| {
+            path.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        };
+        if starts("LICENSE") || starts("LICENCE") || starts("COPYING") {
             Some(FileKind::License)
-        } else if upper.starts_with("NOTICE") {
+        } else if starts("NOTICE") {
             Some(FileKind::Notice)
-        } else if upper.starts_with("USE_POLICY") {
+        } else if starts("USE_POLICY") {
             Some(FileKind::UsePolicy)
         } else {
             None

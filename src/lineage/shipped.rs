@@ -106,12 +106,18 @@ fn is_tokenizer(name: &str) -> bool {
 }
 
 fn role(path: &str) -> FileRole {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    // Most names are lowercase already: a copy only for those that are not.
+    let name: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase().into()
+    } else {
+        name.into()
+    };
     if name == "adapter_config.json" {
         return FileRole::AdapterConfig;
     }
     if matches!(
-        name.as_str(),
+        &*name,
         "quantize_config.json"
             | "quant_config.json"
             | "quantization_config.json"

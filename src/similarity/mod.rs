@@ -38,10 +38,23 @@ pub fn words(text: &str) -> Vec<String> {
 }
 
 /// How many words [`words`] would return, without building them.
+/// One pass over the bytes, ASCII without decoding: every card of a run is counted.
 pub fn word_count(text: &str) -> usize {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .count()
+    let bytes = text.as_bytes();
+    let (mut count, mut in_word, mut i) = (0, false, 0);
+    while i < bytes.len() {
+        let alphanumeric = if bytes[i].is_ascii() {
+            i += 1;
+            bytes[i - 1].is_ascii_alphanumeric()
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_alphanumeric()
+        };
+        count += usize::from(alphanumeric && !in_word);
+        in_word = alphanumeric;
+    }
+    count
 }
 
 impl Shingles {
@@ -139,6 +152,13 @@ mod tests {
         );
         assert_eq!(a.jaccard(&c), 0.0);
         assert_eq!(Shingles::of("").jaccard(&Shingles::of("")), 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_count_counts_the_words(text in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(word_count(&text), words(&text).len());
+        }
     }
 
     #[test]
