@@ -207,11 +207,9 @@ fn open(request: Request, args: &SourceArgs, bar: Option<&Arc<Bar>>) -> Result<O
     let models: Arc<dyn Source> = match (&args.mirror, &args.snapshot) {
         (Some(dir), _) => Arc::new(Mirror::open(dir).map_err(anyhow::Error::msg)?),
         (None, Some(file)) => {
+            // Lines that are not models are said (with their line) when the snapshot is read.
             let snapshot = Snapshot::open_limited(file, args.max_snapshot_bytes)
                 .map_err(anyhow::Error::msg)?;
-            for (line, problem) in snapshot.problems.iter().take(10) {
-                tracing::warn!("snapshot {}:{line}: skipped: {problem}", file.display());
-            }
             Arc::new(snapshot)
         }
         (None, None) => {

@@ -48,10 +48,10 @@ impl Index {
 }
 
 /// Parents named by the Hub's `base_model:<id>` and `base_model:<relation>:<id>` tags.
-pub(crate) fn parents_from_tags(tags: &[String]) -> Vec<String> {
+pub(crate) fn parents_from_tags<S: AsRef<str>>(tags: &[S]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
-        let Some(rest) = tag.strip_prefix("base_model:") else {
+        let Some(rest) = tag.as_ref().strip_prefix("base_model:") else {
             continue;
         };
         let id = rest.split_once(':').map_or(rest, |(_, id)| id);

@@ -135,6 +135,91 @@ impl ModelInfo {
     pub fn files(&self) -> impl Iterator<Item = &str> + Clone {
         self.siblings.iter().map(|s| s.rfilename.as_str())
     }
+
+    /// The fields a model is built from, borrowed.
+    pub fn as_ref(&self) -> InfoRef<'_> {
+        InfoRef {
+            id: &self.id,
+            gated: self.gated,
+            tags: self.tags.iter().map(String::as_str).collect(),
+            files: self.files().collect(),
+            card_data: self.card_data.as_ref().map(CardData::Value),
+            created_at: self.created_at.as_deref(),
+        }
+    }
+}
+
+/// The fields of a model's info that a model is built from, borrowed from where they were read
+/// (a [`ModelInfo`], or a snapshot line without a copy).
+#[derive(Clone, Debug)]
+pub struct InfoRef<'a> {
+    pub id: &'a str,
+    pub gated: Gated,
+    pub tags: Vec<&'a str>,
+    /// The repo's file list (`siblings`).
+    pub files: Vec<&'a str>,
+    pub card_data: Option<CardData<'a>>,
+    pub created_at: Option<&'a str>,
+}
+
+/// The Hub's `cardData` (the card's front matter as JSON): parsed, or as the JSON text it was
+/// read as (it is needed only for a model without README.md, so a scan does not parse it).
+#[derive(Clone, Copy, Debug)]
+pub enum CardData<'a> {
+    Value(&'a serde_json::Value),
+    Raw(&'a serde_json::value::RawValue),
+}
+
+impl CardData<'_> {
+    pub fn value(&self) -> std::borrow::Cow<'_, serde_json::Value> {
+        match self {
+            CardData::Value(v) => std::borrow::Cow::Borrowed(*v),
+            // Text that parsed once as JSON parses again (its depth was checked when read).
+            CardData::Raw(raw) => std::borrow::Cow::Owned(
+                serde_json::from_str(raw.get()).unwrap_or(serde_json::Value::Null),
+            ),
+        }
+    }
+}
+
+/// A model's info and card as a source hands them over, borrowed.
+#[derive(Clone, Debug)]
+pub struct RecordRef<'a> {
+    pub info: InfoRef<'a>,
+    pub readme: Option<&'a str>,
+    pub renamed_to: Option<&'a str>,
+    pub card_error: Option<&'a str>,
+}
+
+impl ModelRecord {
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            info: self.info.as_ref(),
+            readme: self.readme.as_deref(),
+            renamed_to: self.renamed_to.as_deref(),
+            card_error: self.card_error.as_deref(),
+        }
+    }
+}
+
+/// A part of a source that one thread reads in one go ([`Source::parts`], [`Source::scan`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part(pub(crate) usize);
+
+/// The repo files a scan read with a model (a snapshot line's `files`).
+pub trait HeldFiles {
+    /// A file of the model's repo, as [`Source::file`] would answer.
+    fn file(&self, path: &str) -> Result<Vec<u8>, SourceError>;
+}
+
+/// A model as a scan hands it over, borrowed from what was read.
+pub struct Scanned<'a> {
+    /// Where in the source it was read: when one id is handed over twice (a snapshot listing a
+    /// model again), the later one stands.
+    pub at: u64,
+    pub id: &'a str,
+    pub record: Result<RecordRef<'a>, SourceError>,
+    pub files: &'a dyn HeldFiles,
 }
 
 /// A model as a source returns it: its info and, when it has one, its README.md.
@@ -227,6 +312,22 @@ pub trait Source: Send + Sync {
     async fn all_models(&self) -> Result<Vec<String>, SourceError> {
         Err(SourceError::Unsupported(
             "this source cannot list all of its models".into(),
+        ))
+    }
+
+    /// The parts in which every model of the source can be read in one pass, each part on a
+    /// thread of its own ([`Source::scan`]); `None` when the source reads models one by one
+    /// ([`Source::all_models`], [`Source::model`]). A snapshot file can: it is read once,
+    /// rather than indexed and then read again model by model.
+    fn parts(&self) -> Option<Result<Vec<Part>, SourceError>> {
+        None
+    }
+
+    /// Reads one of [`Source::parts`] on the calling thread, handing each model to `each` as it
+    /// is read. Lines or entries that are not models are skipped (the source says why).
+    fn scan(&self, _part: Part, _each: &mut dyn FnMut(Scanned<'_>)) -> Result<(), SourceError> {
+        Err(SourceError::Unsupported(
+            "this source cannot be read in parts".into(),
         ))
     }
 }
