@@ -81,6 +81,8 @@ impl Auditor<'_> {
             .keep_bodies(self.body_budget)
             .with_progress(self.progress);
         let mut family = Family::default();
+        // Whether the models still need their ancestors read (a scan read every model).
+        let mut upward = true;
         let ids = match target {
             Target::Model(id) => vec![id.clone()],
             Target::Family(roots) => {
@@ -92,13 +94,22 @@ impl Auditor<'_> {
                 }
                 std::mem::take(&mut family.ids)
             }
-            Target::All => self
-                .source
-                .all_models()
-                .await
-                .map_err(|e| Error::Usage(e.to_string()))?,
+            // In one pass where the source can be read in parts (a snapshot), else model by model.
+            Target::All => match builder.add_every_model().await {
+                Some(read) => {
+                    upward = false;
+                    read.map_err(|e| Error::Source(e.to_string()))?
+                }
+                None => self
+                    .source
+                    .all_models()
+                    .await
+                    .map_err(|e| Error::Usage(e.to_string()))?,
+            },
         };
-        builder.add_upward(&ids).await;
+        if upward {
+            builder.add_upward(&ids).await;
+        }
         if self.datasets {
             builder.add_datasets(&ids).await;
         }

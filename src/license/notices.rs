@@ -50,10 +50,72 @@ pub fn comparable(text: &str) -> String {
 pub struct NoticeFinder {
     count: usize,
     automaton: Option<AhoCorasick>,
-    /// The longest ASCII word of each notice, found ignoring ASCII case: a text holding none of them
-    /// holds no notice, and most cards are told so without being made comparable (a copy of
-    /// every card of a run, lowercased). `None` when a notice has no word to look for.
-    anchors: Option<AhoCorasick>,
+    /// The words of the notices, found ignoring ASCII case, to rule texts out cheaply: a text
+    /// lacking a word of every notice holds none, and most cards are told so without being
+    /// made comparable (a lowercased copy of every card of a run). `None` when a notice has no
+    /// word to look for.
+    words: Option<NoticeWords>,
+}
+
+#[derive(Debug)]
+struct NoticeWords {
+    automaton: AhoCorasick,
+    /// Per notice, the words (automaton patterns) it needs.
+    needs: Vec<Vec<usize>>,
+}
+
+/// Words shorter than this are everywhere, and are not looked for.
+const SHORTEST_WORD: usize = 4;
+
+impl NoticeWords {
+    /// The ASCII words of each notice (at least [`SHORTEST_WORD`] long, when it has some);
+    /// `None` when a notice has no ASCII word.
+    fn new(notices: &[String]) -> Option<NoticeWords> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut needs = Vec::with_capacity(notices.len());
+        for notice in notices {
+            let ascii: Vec<&str> = notice
+                .split(' ')
+                .filter(|w| !w.is_empty() && w.is_ascii())
+                .collect();
+            let long: Vec<&str> = ascii
+                .iter()
+                .copied()
+                .filter(|w| w.len() >= SHORTEST_WORD)
+                .collect();
+            let words = if long.is_empty() { ascii } else { long };
+            if words.is_empty() {
+                return None;
+            }
+            let mut need: Vec<usize> = words
+                .into_iter()
+                .map(|w| match patterns.iter().position(|p| *p == w) {
+                    Some(i) => i,
+                    None => {
+                        patterns.push(w);
+                        patterns.len() - 1
+                    }
+                })
+                .collect();
+            need.sort_unstable();
+            need.dedup();
+            needs.push(need);
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .ok()?;
+        Some(NoticeWords { automaton, needs })
+    }
+
+    /// Whether some notice has all of its words in `text`, in some ASCII case.
+    fn any_possible(&self, text: &str) -> bool {
+        let mut found = vec![false; self.automaton.patterns_len()];
+        for m in self.automaton.find_overlapping_iter(text) {
+            found[m.pattern().as_usize()] = true;
+        }
+        self.needs.iter().any(|need| need.iter().all(|&w| found[w]))
+    }
 }
 
 impl NoticeFinder {
@@ -62,24 +124,10 @@ impl NoticeFinder {
         let automaton = (!notices.is_empty())
             .then(|| AhoCorasick::new(notices).ok())
             .flatten();
-        let anchors: Option<Vec<&str>> = notices
-            .iter()
-            .map(|n| {
-                n.split(' ')
-                    .filter(|w| !w.is_empty() && w.is_ascii())
-                    .max_by_key(|w| w.len())
-            })
-            .collect();
-        let anchors = anchors.and_then(|words| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(words)
-                .ok()
-        });
         NoticeFinder {
             count: notices.len(),
             automaton,
-            anchors,
+            words: NoticeWords::new(notices),
         }
     }
 
@@ -88,10 +136,10 @@ impl NoticeFinder {
     /// from outside it (KELVIN SIGN to `k`, capital dotted I to `i` and a combining dot), so
     /// without them every ASCII word of the comparable text is in the text itself, in some case.
     fn rules_out(&self, text: &str) -> bool {
-        let Some(anchors) = &self.anchors else {
+        let Some(words) = &self.words else {
             return false;
         };
-        !text.contains(['\u{212A}', '\u{130}']) && !anchors.is_match(text)
+        !text.contains(['\u{212A}', '\u{130}']) && !words.any_possible(text)
     }
 }
 
@@ -164,12 +212,12 @@ mod tests {
         }
     }
 
-    /// The notices of the catalogue, found with and without the anchor words ruling texts out.
+    /// The notices of the catalogue, found with and without the notices' words ruling texts out.
     fn both_ways(text: &str) -> (super::NoticeSet, super::NoticeSet) {
         let catalogue = crate::license::Catalogue::builtin().unwrap();
         let finder = catalogue.notice_finder();
         let mut unfiltered = super::NoticeFinder::new(catalogue.notices());
-        unfiltered.anchors = None;
+        unfiltered.words = None;
         (
             super::NoticeSet::of(text, finder),
             super::NoticeSet::of(text, &unfiltered),

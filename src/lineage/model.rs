@@ -10,7 +10,7 @@ use crate::license::{
     Catalogue, DeclarationIssue, NoticeSet, Terms, declaration_issues, normalize,
 };
 use crate::similarity::{Shingles, word_count};
-use crate::source::{Gated, ModelInfo, ModelRecord};
+use crate::source::{Gated, ModelRecord, RecordRef};
 use std::sync::OnceLock;
 
 /// Ids a card mentions at most (an orphan's candidates for `undeclared-parent`).
@@ -121,17 +121,18 @@ pub struct Info {
 }
 
 impl Info {
-    fn of(info: &ModelInfo) -> Info {
+    fn of(info: &crate::source::InfoRef<'_>) -> Info {
         Info {
-            id: info.id.clone(),
+            id: info.id.to_string(),
             gated: info.gated,
-            created_at: info.created_at.as_deref().map(Box::from),
+            created_at: info.created_at.map(Box::from),
             known_children: None,
             listed: info
-                .files()
+                .files
+                .iter()
                 .filter(|f| FileKind::of(f).is_some())
                 .take(MAX_LISTED)
-                .map(Box::from)
+                .map(|f| Box::from(*f))
                 .collect(),
         }
     }
@@ -202,30 +203,37 @@ impl Model {
     /// Reads a record: parses the card, measures its text, and returns the body apart, for the
     /// caller to keep ([`Model::keep_body`]) or drop.
     pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> (Model, String) {
-        let ModelRecord {
+        Model::from_ref(record.as_ref(), catalogue)
+    }
+
+    /// [`Model::from_record`], from a record borrowed where it was read (a snapshot's line).
+    pub fn from_ref(record: RecordRef<'_>, catalogue: &Catalogue) -> (Model, String) {
+        let RecordRef {
             info,
             readme,
             renamed_to,
             card_error,
         } = record;
-        let (mut card, card_file) = match (&readme, &info.card_data) {
+        let (mut card, card_file) = match (readme, &info.card_data) {
             (Some(text), _) => (Card::parse(text), Some("README.md")),
-            (None, Some(data)) => (Card::from_card_data(data), None),
+            (None, Some(data)) => (Card::from_card_data(&data.value()), None),
             (None, None) => (Card::default(), None),
         };
-        drop(readme);
         if let Some(error) = card_error {
             card.problems.insert(
                 0,
                 CardProblem {
-                    message: error,
+                    message: error.to_string(),
                     line: None,
                 },
             );
         }
         let shipped = classify(
-            info.files(),
-            info.tags.iter().chain(&card.meta.tags).map(String::as_str),
+            info.files.iter().copied(),
+            info.tags
+                .iter()
+                .copied()
+                .chain(card.meta.tags.iter().map(String::as_str)),
         );
         let declared = card
             .meta
@@ -244,7 +252,7 @@ impl Model {
             .clone()
             .filter(|r| Relation::parse(r).is_none());
         let meta = card.meta;
-        let pipeline_tag = meta.pipeline_tag.or_else(|| info.pipeline_tag.clone());
+        let pipeline_tag = meta.pipeline_tag.or_else(|| info.pipeline_tag.map(str::to_string));
         let model = Model {
             info: Info::of(&info),
             card: CardFacts {
@@ -265,7 +273,7 @@ impl Model {
             terms,
             relation,
             bad_relation,
-            renamed_to,
+            renamed_to: renamed_to.map(str::to_string),
             files: Vec::new(),
             shipped,
             declaration,

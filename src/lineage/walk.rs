@@ -5,7 +5,7 @@
 use super::{Lineage, Model, NodeState, RepoFile, licence_files, shared_code_files};
 use crate::license::Catalogue;
 use crate::progress::Progress;
-use crate::source::{Listed, ModelRecord, Source, SourceError};
+use crate::source::{Listed, ModelRecord, Scanned, Source, SourceError};
 use petgraph::graph::NodeIndex;
 use std::collections::{HashMap, HashSet};
 
@@ -39,6 +39,16 @@ pub struct LineageBuilder<'a> {
     pub(super) lineage: Lineage,
     /// The reading stage has been announced to `progress`.
     pub(super) announced: bool,
+    /// Licence files read with their models in a scan, taken by [`LineageBuilder::add_files`].
+    prefetched: HashMap<(NodeIndex, String), Result<String, SourceError>>,
+}
+
+/// A model as a scan read it, on the thread that read it: ready to be put in the lineage.
+struct ScannedModel {
+    at: u64,
+    id: String,
+    model: Result<(Model, Option<String>), SourceError>,
+    files: Vec<RepoFile>,
 }
 
 impl<'a> LineageBuilder<'a> {
@@ -51,6 +61,7 @@ impl<'a> LineageBuilder<'a> {
             body_budget: DEFAULT_BODY_BUDGET,
             lineage: Lineage::default(),
             announced: false,
+            prefetched: HashMap::new(),
         }
     }
 
@@ -160,6 +171,95 @@ impl<'a> LineageBuilder<'a> {
         }
     }
 
+    /// Reads every model of the source in one pass, when the source can be read in parts
+    /// ([`Source::parts`]): the parts are read on every core, and each model is parsed where it
+    /// was read, with the licence files its line holds. Models go into the lineage in id order,
+    /// as [`LineageBuilder::add_upward`] would put them; their parents that the source lacks are
+    /// then read (found missing). Returns the ids read, sorted; `None` when the source reads
+    /// models one by one.
+    pub async fn add_every_model(&mut self) -> Option<Result<Vec<String>, SourceError>> {
+        use rayon::prelude::*;
+        let parts = match self.source.parts()? {
+            Ok(parts) => parts,
+            Err(e) => return Some(Err(e)),
+        };
+        self.announce();
+        let budget = std::sync::atomic::AtomicUsize::new(self.body_budget);
+        let read: Result<Vec<Vec<ScannedModel>>, SourceError> = parts
+            .into_par_iter()
+            .map(|part| {
+                let mut out = Vec::new();
+                self.source
+                    .scan(part, &mut |scanned| out.push(self.take(scanned, &budget)))?;
+                if let Some(p) = self.progress {
+                    p.advance(out.len() as u64);
+                }
+                Ok(out)
+            })
+            .collect();
+        let mut read: Vec<ScannedModel> = match read {
+            Ok(parts) => parts.into_iter().flatten().collect(),
+            Err(e) => return Some(Err(e)),
+        };
+        self.body_budget = budget.into_inner();
+        // Of one id read twice, the later stands.
+        read.sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
+        read.dedup_by(|later, kept| later.id == kept.id);
+        let ids: Vec<String> = read.iter().map(|m| m.id.clone()).collect();
+        for scanned in read {
+            let node = self.insert_read(&scanned.id, scanned.model);
+            for file in scanned.files {
+                self.prefetched.insert((node, file.path), file.text);
+            }
+        }
+        // The parents the source lacks, as a walk upward reads them: one generation above.
+        if self.max_depth > 0 {
+            let mut missing: Vec<String> = self
+                .lineage
+                .nodes()
+                .filter(|&n| matches!(self.lineage.node(n).state, NodeState::BeyondDepth))
+                .map(|n| self.lineage.node(n).id.clone())
+                .collect();
+            missing.sort();
+            self.upward_from(missing, 1).await;
+        }
+        Some(Ok(ids))
+    }
+
+    /// Makes a model of what a scan read (on the scanning thread), keeping its body while the
+    /// budget lasts, with the licence files its line holds.
+    fn take(&self, scanned: Scanned<'_>, budget: &std::sync::atomic::AtomicUsize) -> ScannedModel {
+        use std::sync::atomic::Ordering;
+        let model = scanned.record.map(|record| {
+            let (model, body) = Model::from_ref(record, self.catalogue);
+            let kept = budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(body.len())
+                })
+                .is_ok();
+            (model, kept.then_some(body))
+        });
+        let files = match &model {
+            Ok((model, _)) => licence_files(&model.info)
+                .into_iter()
+                .map(|path| RepoFile {
+                    text: scanned
+                        .files
+                        .file(&path)
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+                    path,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        ScannedModel {
+            at: scanned.at,
+            id: scanned.id.to_string(),
+            model,
+            files,
+        }
+    }
+
     /// Reads `ids` (those not read yet) and all of their ancestors up to `max_depth` generations
     /// above each.
     pub async fn add_upward(&mut self, ids: &[String]) {
@@ -171,7 +271,12 @@ impl<'a> LineageBuilder<'a> {
             .into_iter()
             .collect();
         frontier.sort();
-        let mut depth = 0;
+        self.upward_from(frontier, 0).await;
+    }
+
+    /// Reads `frontier` (`depth` generations above the models asked for) and the ancestors
+    /// above it, up to `max_depth`.
+    async fn upward_from(&mut self, mut frontier: Vec<String>, mut depth: usize) {
         while !frontier.is_empty() {
             let unread: Vec<Listed> = frontier
                 .iter()
@@ -247,18 +352,31 @@ impl<'a> LineageBuilder<'a> {
     }
 
     fn insert_model(&mut self, id: &str, model: Result<(Model, String), SourceError>) {
+        let model = model.map(|(model, body)| {
+            let kept = body.len() <= self.body_budget;
+            if kept {
+                self.body_budget -= body.len();
+            }
+            (model, kept.then_some(body))
+        });
+        self.insert_read(id, model);
+    }
+
+    /// Puts a model read into the lineage (with its body, if kept), with an edge to each parent
+    /// its card names; or, when it could not be read, why.
+    fn insert_read(
+        &mut self,
+        id: &str,
+        model: Result<(Model, Option<String>), SourceError>,
+    ) -> NodeIndex {
         let model = match model {
             Ok((mut model, body)) => {
-                if body.len() <= self.body_budget {
-                    self.body_budget -= body.len();
+                if let Some(body) = body {
                     model.keep_body(body);
                 }
                 model
             }
-            Err(e) => {
-                self.lineage.insert(id, NodeState::Unresolved(e));
-                return;
-            }
+            Err(e) => return self.lineage.insert(id, NodeState::Unresolved(e)),
         };
         let parents = model.card.meta.base_model.clone();
         let relation = model.relation;
@@ -275,6 +393,7 @@ impl<'a> LineageBuilder<'a> {
                 self.lineage.graph.add_edge(child, parent_index, relation);
             }
         }
+        child
     }
 
     /// Reads the possible parents of `id`, a model under audit whose card names none, so that
@@ -374,10 +493,20 @@ impl<'a> LineageBuilder<'a> {
             }
         }
         let source = self.source;
-        let texts = futures_util::future::join_all(wanted.iter().map(|(_, id, path)| async move {
-            let bytes = source.file(id, path).await?;
-            Ok::<String, SourceError>(String::from_utf8_lossy(&bytes).into_owned())
-        }))
+        // Files a scan read with their models are not read again.
+        let prefetched: Vec<Option<Result<String, SourceError>>> = wanted
+            .iter()
+            .map(|(node, _, path)| self.prefetched.remove(&(*node, path.clone())))
+            .collect();
+        let texts = futures_util::future::join_all(wanted.iter().zip(prefetched).map(
+            |((_, id, path), held)| async move {
+                if let Some(text) = held {
+                    return text;
+                }
+                let bytes = source.file(id, path).await?;
+                Ok::<String, SourceError>(String::from_utf8_lossy(&bytes).into_owned())
+            },
+        ))
         .await;
         for ((node, _, path), text) in wanted.into_iter().zip(texts) {
             if let NodeState::Resolved(model) = &mut self.lineage.graph[node].state {

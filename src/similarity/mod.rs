@@ -38,20 +38,32 @@ pub fn words(text: &str) -> Vec<String> {
 }
 
 /// How many words [`words`] would return, without building them.
-/// One pass over the bytes, ASCII without decoding: every card of a run is counted.
+/// ASCII letters and digits, by byte.
+const ASCII_ALPHANUMERIC: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// One pass over the bytes, ASCII by table without decoding: every card of a run is counted.
 pub fn word_count(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut count, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() {
-        let alphanumeric = if bytes[i].is_ascii() {
+        let b = bytes[i];
+        let alphanumeric = if b < 128 {
             i += 1;
-            bytes[i - 1].is_ascii_alphanumeric()
+            ASCII_ALPHANUMERIC[b as usize]
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             i += c.len_utf8();
             c.is_alphanumeric()
         };
-        count += usize::from(alphanumeric && !in_word);
+        count += usize::from(alphanumeric & !in_word);
         in_word = alphanumeric;
     }
     count

@@ -145,6 +145,7 @@ impl ModelInfo {
             files: self.files().collect(),
             card_data: self.card_data.as_ref().map(CardData::Value),
             created_at: self.created_at.as_deref(),
+            pipeline_tag: self.pipeline_tag.as_deref(),
         }
     }
 }
@@ -160,6 +161,7 @@ pub struct InfoRef<'a> {
     pub files: Vec<&'a str>,
     pub card_data: Option<CardData<'a>>,
     pub created_at: Option<&'a str>,
+    pub pipeline_tag: Option<&'a str>,
 }
 
 /// The Hub's `cardData` (the card's front matter as JSON): parsed, or as the JSON text it was

@@ -71,6 +71,8 @@ pub(super) struct ModelLine<'a> {
     #[serde(default, rename = "childrenModelCount")]
     #[allow(dead_code)]
     children_model_count: Option<u64>,
+    #[serde(default, borrow, rename = "pipeline_tag")]
+    pipeline_tag: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     readme: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
@@ -252,6 +254,7 @@ impl<'a> Fields<'a> {
                     files: line.siblings.iter().map(|s| &*s.rfilename).collect(),
                     card_data: line.card_data.map(CardData::Raw),
                     created_at: line.created_at.as_deref(),
+                    pipeline_tag: line.pipeline_tag.as_deref(),
                 },
                 readme: line.readme.as_deref(),
                 renamed_to: None,
@@ -331,8 +334,8 @@ mod tests {
     fn shown(id: &str, info: &InfoRef<'_>, readme: Option<&str>) -> String {
         let data = info.card_data.map(|d| d.value().into_owned());
         format!(
-            "{id}: {:?} {:?} {:?} {data:?} {:?} {readme:?}",
-            info.gated, info.tags, info.files, info.created_at
+            "{id}: {:?} {:?} {:?} {data:?} {:?} {:?} {readme:?}",
+            info.gated, info.tags, info.files, info.created_at, info.pipeline_tag
         )
     }
 
@@ -384,7 +387,7 @@ mod tests {
         fn any_line_reads_as_the_old_reading_did(
             fields in proptest::collection::vec(
                 (
-                    proptest::sample::select(vec!["id", "modelId", "tags", "siblings", "cardData", "readme", "files", "gated", "private", "sha", "createdAt", "repoType", "other"]),
+                    proptest::sample::select(vec!["id", "modelId", "tags", "siblings", "cardData", "readme", "files", "gated", "private", "sha", "createdAt", "pipeline_tag", "repoType", "other"]),
                     proptest::sample::select(vec![
                         r#""a/b""#, r#""x\ny""#, "null", "true", "3", "[]", r#"["base_model:a/c"]"#,
                         r#"[{"rfilename": "LICENSE"}]"#, r#"{"LICENSE": "t"}"#, "{}", r#"{"license": ["mit"]}"#,
