@@ -47,7 +47,8 @@ pub struct LineageBuilder<'a> {
 struct ScannedModel {
     at: u64,
     id: String,
-    model: Result<(Model, Option<String>), SourceError>,
+    /// Boxed, as the lineage holds it: sorting the models read moves pointers, not models.
+    model: Result<(Box<Model>, Option<String>), SourceError>,
     files: Vec<RepoFile>,
 }
 
@@ -232,6 +233,7 @@ impl<'a> LineageBuilder<'a> {
         use std::sync::atomic::Ordering;
         let model = scanned.record.map(|record| {
             let (model, body) = Model::from_ref(record, self.catalogue);
+            let model = Box::new(model);
             let kept = budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                     left.checked_sub(body.len())
@@ -357,7 +359,7 @@ impl<'a> LineageBuilder<'a> {
             if kept {
                 self.body_budget -= body.len();
             }
-            (model, kept.then_some(body))
+            (Box::new(model), kept.then_some(body))
         });
         self.insert_read(id, model);
     }
@@ -367,7 +369,7 @@ impl<'a> LineageBuilder<'a> {
     fn insert_read(
         &mut self,
         id: &str,
-        model: Result<(Model, Option<String>), SourceError>,
+        model: Result<(Box<Model>, Option<String>), SourceError>,
     ) -> NodeIndex {
         let model = match model {
             Ok((mut model, body)) => {
@@ -382,7 +384,7 @@ impl<'a> LineageBuilder<'a> {
         let relation = model.relation;
         let child = self
             .lineage
-            .insert(id, NodeState::Resolved(Box::new(model)));
+            .insert(id, NodeState::Resolved(model));
         for parent in parents {
             let parent_index = match self.lineage.find(&parent) {
                 Some(index) => index,

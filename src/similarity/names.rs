@@ -43,7 +43,8 @@ pub struct NameIndex {
 /// with the distinct grams, not with the names.
 #[derive(Default)]
 pub struct Vocabulary {
-    ids: HashMap<String, u32>,
+    /// foldhash: a whole-Hub audit looks up every gram of millions of names.
+    ids: HashMap<String, u32, foldhash::fast::RandomState>,
     idf: Vec<f64>,
     /// Names holding each gram.
     df: Vec<f64>,
@@ -54,13 +55,14 @@ pub struct Vocabulary {
 /// A name's TF-IDF weights, L2-normalised, sorted by gram id.
 pub struct Weighed(Vec<(u32, f64)>);
 
-/// Each distinct feature with its count, in the order of first appearance.
-fn counts(features: Vec<String>) -> Vec<(String, f64)> {
-    let mut tf: Vec<(String, f64)> = Vec::new();
+/// Each distinct feature with its count, sorted by feature.
+fn counts(mut features: Vec<String>) -> Vec<(String, f64)> {
+    features.sort_unstable();
+    let mut tf: Vec<(String, f64)> = Vec::with_capacity(features.len());
     for f in features {
-        match tf.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, c)) => *c += 1.0,
-            None => tf.push((f, 1.0)),
+        match tf.last_mut() {
+            Some((g, c)) if *g == f => *c += 1.0,
+            _ => tf.push((f, 1.0)),
         }
     }
     tf
@@ -79,8 +81,7 @@ impl Vocabulary {
         let mut count = 0usize;
         for name in names {
             count += 1;
-            let mut doc = counts(features(name));
-            doc.sort_by(|a, b| a.0.cmp(&b.0));
+            let doc = counts(features(name));
             grams.clear();
             for (gram, c) in doc {
                 let id = match v.ids.get(&gram) {
