@@ -27,6 +27,15 @@ pub fn report_order(a: &Finding, b: &Finding) -> Ordering {
         ))
 }
 
+/// A block of findings, encoded and compressed. Encoding plain structs of strings cannot fail;
+/// were it ever to, the block is kept open rather than lost.
+fn seal(block: &[Finding]) -> Result<Sealed, String> {
+    let encoded = postcard::to_allocvec(block).map_err(|e| e.to_string())?;
+    Ok(Sealed {
+        bytes: lz4_flex::compress_prepend_size(&encoded),
+    })
+}
+
 #[derive(Clone)]
 struct Sealed {
     /// LZ4 of the postcard encoding of a `Vec<Finding>`.
@@ -99,16 +108,50 @@ impl Findings {
     }
 
     /// Appends a batch, sorted in itself, whose findings all sort after every batch before it.
+    /// The full blocks are sealed on every core (encoding and compressing is most of the cost).
     pub fn append_sorted(&mut self, batch: Vec<Finding>) {
+        use rayon::prelude::*;
         debug_assert!(batch.is_sorted_by(|a, b| report_order(a, b).is_le()));
-        for finding in batch {
+        for finding in &batch {
             self.counts[slot(finding.severity)] += 1;
-            self.len += 1;
-            self.open.push(finding);
-            if self.open.len() >= self.block {
-                self.seal();
+        }
+        self.len += batch.len();
+        self.open.extend(batch);
+        if self.open.len() < self.block {
+            return;
+        }
+        let rest = self
+            .open
+            .split_off(self.open.len() / self.block * self.block);
+        let mut blocks = Vec::new();
+        let mut full = std::mem::take(&mut self.open).into_iter();
+        loop {
+            let block: Vec<Finding> = full.by_ref().take(self.block).collect();
+            if block.is_empty() {
+                break;
+            }
+            blocks.push(block);
+        }
+        let sealed: Vec<(Vec<Finding>, Result<Sealed, String>)> = blocks
+            .into_par_iter()
+            .map(|block| {
+                let sealed = seal(&block);
+                (block, sealed)
+            })
+            .collect();
+        for (block, sealed) in sealed {
+            match sealed {
+                // Once one block is kept open, the later ones are too: open findings follow
+                // the sealed ones.
+                Ok(sealed) if self.open.is_empty() => self.sealed.push(sealed),
+                Ok(_) => self.open.extend(block),
+                Err(e) => {
+                    tracing::error!("findings could not be compacted, kept as they are: {e}");
+                    self.open.extend(block);
+                }
             }
         }
+        self.open.extend(rest);
     }
 
     /// Adds one finding wherever it sorts, outside the batches.
@@ -119,21 +162,6 @@ impl Findings {
             .placed
             .partition_point(|f| report_order(f, &finding).is_le());
         self.placed.insert(at, finding);
-    }
-
-    fn seal(&mut self) {
-        let block = std::mem::take(&mut self.open);
-        // Encoding plain structs of strings cannot fail; were it ever to, the block stays open
-        // rather than be lost.
-        match postcard::to_allocvec(&block) {
-            Ok(encoded) => self.sealed.push(Sealed {
-                bytes: lz4_flex::compress_prepend_size(&encoded),
-            }),
-            Err(e) => {
-                tracing::error!("findings could not be compacted, kept as they are: {e}");
-                self.open = block;
-            }
-        }
     }
 
     /// Every finding, in report order.
