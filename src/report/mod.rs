@@ -9,6 +9,7 @@ pub mod escape;
 mod github;
 mod html;
 mod human;
+mod json;
 mod markdown;
 mod marks;
 pub mod mermaid;
@@ -24,6 +25,7 @@ pub use dot::render_dot;
 pub use github::render_github;
 pub use html::render_html;
 pub use human::render_human;
+pub use json::render_json;
 pub use markdown::render_markdown;
 pub use place::{Artifact, Places};
 pub use sarif::render_sarif;
@@ -33,7 +35,6 @@ use crate::card::OneOrMany;
 use crate::findings::{Findings, Severity};
 use crate::lineage::Relation;
 use serde::Serialize;
-use std::io::Write;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -197,10 +198,4 @@ impl Summary {
             plural(self.notes, "note")
         )
     }
-}
-
-/// The JSON report: a stable contract, documented in the README.
-pub fn render_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    escape::json::to_writer_pretty(&mut *out, report)?;
-    writeln!(out)
 }

@@ -43,18 +43,28 @@ impl<F: Formatter> Formatter for Guarded<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Most text is ASCII needing nothing: only bytes that may start an escape are decoded.
+        let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'<' | b'>' | b'&') {
+                i += 1;
+                continue;
+            }
+            let c = fragment[i..].chars().next().unwrap_or_default();
             if needs_escape(c) {
-                writer.write_all(&fragment.as_bytes()[start..i])?;
+                writer.write_all(&bytes[start..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{unit:04x}")?;
                 }
                 start = i + c.len_utf8();
             }
+            i += c.len_utf8();
         }
-        writer.write_all(&fragment.as_bytes()[start..])
+        writer.write_all(&bytes[start..])
     }
 }
 
