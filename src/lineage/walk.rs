@@ -382,9 +382,7 @@ impl<'a> LineageBuilder<'a> {
         };
         let parents = model.card.meta.base_model.clone();
         let relation = model.relation;
-        let child = self
-            .lineage
-            .insert(id, NodeState::Resolved(model));
+        let child = self.lineage.insert(id, NodeState::Resolved(model));
         for parent in parents {
             let parent_index = match self.lineage.find(&parent) {
                 Some(index) => index,
@@ -536,15 +534,34 @@ pub async fn card_shingles(
     lineage: &Lineage,
     nodes: &[NodeIndex],
 ) -> HashMap<NodeIndex, crate::similarity::Shingles> {
-    let cards =
-        futures_util::future::join_all(nodes.iter().map(|&n| source.card(&lineage.node(n).id)))
-            .await;
+    use crate::similarity::Shingles;
+    use rayon::prelude::*;
+    let shingles =
+        |card: Option<String>| Shingles::of(card.as_deref().map_or("", crate::card::body_of));
+    // On every core where the source reads without waiting; the rest through the runtime.
+    let mut read: Vec<Option<Result<Shingles, SourceError>>> = nodes
+        .par_iter()
+        .map(|&n| {
+            source
+                .card_now(&lineage.node(n).id)
+                .map(|r| r.map(shingles))
+        })
+        .collect();
+    let waiting: Vec<usize> = (0..nodes.len()).filter(|&i| read[i].is_none()).collect();
+    let cards = futures_util::future::join_all(
+        waiting
+            .iter()
+            .map(|&i| source.card(&lineage.node(nodes[i]).id)),
+    )
+    .await;
+    for (i, card) in waiting.into_iter().zip(cards) {
+        read[i] = Some(card.map(shingles));
+    }
     let mut out = HashMap::with_capacity(nodes.len());
-    for (&node, card) in nodes.iter().zip(cards) {
-        match card {
-            Ok(card) => {
-                let body = card.as_deref().map_or("", crate::card::body_of);
-                out.insert(node, crate::similarity::Shingles::of(body));
+    for (&node, card) in nodes.iter().zip(read) {
+        match card.unwrap_or_else(|| Err(SourceError::Other("not read".into()))) {
+            Ok(shingles) => {
+                out.insert(node, shingles);
             }
             Err(e) => tracing::warn!(
                 "the card of {} could not be read again to compare it: {e}",

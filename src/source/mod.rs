@@ -332,6 +332,13 @@ pub trait Source: Send + Sync {
             "this source cannot be read in parts".into(),
         ))
     }
+
+    /// [`Source::card`] on the calling thread, where the source reads without waiting on
+    /// anything (a snapshot file), so that many cards are read on every core at once; `None`
+    /// where reading needs the async runtime.
+    fn card_now(&self, _id: &str) -> Option<Result<Option<String>, SourceError>> {
+        None
+    }
 }
 
 /// The words of a model name that can tie it to a parent: three characters or more, with a

@@ -275,6 +275,13 @@ impl Source for Snapshot {
         line::read_readme(id, &self.line_of(id)?)
     }
 
+    fn card_now(&self, id: &str) -> Option<Result<Option<String>, SourceError>> {
+        Some(
+            self.line_of(id)
+                .and_then(|line| line::read_readme(id, &line)),
+        )
+    }
+
     async fn children(&self, id: &str) -> Result<Vec<String>, SourceError> {
         Ok(self.index()?.children(id))
     }
