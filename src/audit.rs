@@ -20,6 +20,9 @@ pub const DEFAULT_MAX_DEPTH: usize = 32;
 /// The default cap on the models of one run's families (bounds requests and memory).
 pub const DEFAULT_MAX_FAMILY: usize = 200_000;
 
+/// Report entries made per parallel step, before their models are released.
+const ENTRY_CHUNK: usize = 16_384;
+
 /// Models checked per batch: bounds the card text read again, and the findings in flight.
 const CHECK_BATCH: usize = 4096;
 
@@ -214,9 +217,17 @@ impl Auditor<'_> {
         let mut findings = Findings::new();
         // In the order findings are reported in (by the id a finding names, the model's own), so
         // each batch's findings follow the last's.
-        let mut order: Vec<_> = audited.iter().copied().collect();
-        let id_of = |n: &NodeIndex| lineage.node(*n).model().map_or("", |m| m.info.id.as_str());
-        order.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+        let mut by_id: Vec<(&str, NodeIndex)> = audited
+            .iter()
+            .map(|&n| {
+                (
+                    lineage.node(n).model().map_or("", |m| m.info.id.as_str()),
+                    n,
+                )
+            })
+            .collect();
+        by_id.sort_unstable();
+        let order: Vec<NodeIndex> = by_id.into_iter().map(|(_, n)| n).collect();
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }
@@ -304,56 +315,62 @@ impl Auditor<'_> {
                     && !lineage.is_candidate(*n)
             })
             .collect();
-        let mut entries: Vec<ModelEntry> = nodes
-            .into_iter()
-            .map(|n| {
-                let node = lineage.node(n);
-                let role = match (&node.state, audited.contains(&n)) {
-                    (NodeState::Resolved(_), true) => Role::Audited,
-                    // Read only because it generated training data: no model names it a parent.
-                    (NodeState::Resolved(_), false)
-                        if generators.contains(node.id.as_str()) && !lineage.has_children(n) =>
-                    {
-                        Role::Generator
-                    }
-                    (NodeState::Resolved(_), false) => Role::Ancestor,
-                    _ => Role::Unresolved,
-                };
-                let datasets = lineage
-                    .datasets()
-                    .of(n)
-                    .iter()
-                    .map(|e| e.id.clone().unwrap_or_else(|| e.entry.clone()))
-                    .collect();
-                let license = match node.model() {
-                    Some(model) => LicenseView::of(
-                        model.card.meta.license.clone(),
-                        &model.terms,
-                        self.catalogue,
-                    ),
-                    None => LicenseView::default(),
-                };
-                let parents = lineage
-                    .parents(n)
-                    .into_iter()
-                    .map(|(p, relation)| ParentView {
-                        id: lineage.node(p).id.clone(),
-                        relation,
-                    })
-                    .collect();
-                let entry = ModelEntry {
-                    id: node.id.clone(),
-                    role,
-                    license,
-                    parents,
-                    depth: lineage.depth(n),
-                    datasets,
-                };
-                lineage.release(n);
-                entry
-            })
-            .collect();
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        // Made on every core a chunk at a time, each chunk's models released (and dropped, on
+        // every core) once its entries are made.
+        let entry = |lineage: &Lineage, n: NodeIndex| {
+            let node = lineage.node(n);
+            let role = match (&node.state, audited.contains(&n)) {
+                (NodeState::Resolved(_), true) => Role::Audited,
+                // Read only because it generated training data: no model names it a parent.
+                (NodeState::Resolved(_), false)
+                    if generators.contains(node.id.as_str()) && !lineage.has_children(n) =>
+                {
+                    Role::Generator
+                }
+                (NodeState::Resolved(_), false) => Role::Ancestor,
+                _ => Role::Unresolved,
+            };
+            let datasets = lineage
+                .datasets()
+                .of(n)
+                .iter()
+                .map(|e| e.id.clone().unwrap_or_else(|| e.entry.clone()))
+                .collect();
+            let license = match node.model() {
+                Some(model) => LicenseView::of(
+                    model.card.meta.license.clone(),
+                    &model.terms,
+                    self.catalogue,
+                ),
+                None => LicenseView::default(),
+            };
+            let parents = lineage
+                .parents(n)
+                .into_iter()
+                .map(|(p, relation)| ParentView {
+                    id: lineage.node(p).id.clone(),
+                    relation,
+                })
+                .collect();
+            ModelEntry {
+                id: node.id.clone(),
+                role,
+                license,
+                parents,
+                depth: lineage.depth(n),
+                datasets,
+            }
+        };
+        let mut entries: Vec<ModelEntry> = Vec::with_capacity(nodes.len());
+        for chunk in nodes.chunks(ENTRY_CHUNK) {
+            use rayon::prelude::*;
+            let shared: &Lineage = lineage;
+            entries.par_extend(chunk.par_iter().map(|&n| entry(shared, n)));
+            let released: Vec<Box<crate::lineage::Model>> =
+                chunk.iter().filter_map(|&n| lineage.release(n)).collect();
+            released.into_par_iter().for_each(drop);
+        }
+        entries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         entries
     }
 }
