@@ -70,7 +70,7 @@ pub(super) fn each_line(
     // The line under way at the range's start (from the byte before it) is not ours.
     if range.start > 0 {
         loop {
-            if let Some(at) = buf[start..].iter().position(|&b| b == b'\n') {
+            if let Some(at) = memchr::memchr(b'\n', &buf[start..]) {
                 start += at + 1;
                 break;
             }
@@ -90,7 +90,7 @@ pub(super) fn each_line(
         if offset >= range.end {
             return Ok(count);
         }
-        match buf[start..].iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', &buf[start..]) {
             Some(at) if (at + 1) as u64 <= max => {
                 each(offset, Line::Text(&buf[start..start + at + 1]));
                 start += at + 1;
@@ -106,7 +106,7 @@ pub(super) fn each_line(
                         buf.clear();
                         base = offset + len;
                         fill(&mut buf, base, &mut eof)?;
-                        match buf.iter().position(|&b| b == b'\n') {
+                        match memchr::memchr(b'\n', &buf) {
                             Some(at) => {
                                 len += at as u64 + 1;
                                 end = Some(at + 1);
