@@ -108,11 +108,11 @@ fn main() {
         }
     });
     let crawl = match shape.as_str() {
-        "real" => Some(shaped::Crawl::read(
-            crawl_dir
-                .as_deref()
-                .expect("the real shape needs the crawl (PEDIGREE_BENCH_MIRROR)"),
-        )),
+        "real" => {
+            Some(shaped::Crawl::read(crawl_dir.as_deref().expect(
+                "the real shape needs the crawl (PEDIGREE_BENCH_MIRROR)",
+            )))
+        }
         "synthetic" => None,
         other => panic!("PEDIGREE_SCALE_SHAPE={other}: real or synthetic"),
     };

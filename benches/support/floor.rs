@@ -72,7 +72,10 @@ fn part(path: &Path, start: u64, end: u64) -> Found {
         found.parent_links += parsed
             .tags
             .iter()
-            .filter(|t| t.strip_prefix("base_model:").is_some_and(|p| !p.contains(':')))
+            .filter(|t| {
+                t.strip_prefix("base_model:")
+                    .is_some_and(|p| !p.contains(':'))
+            })
             .count();
     }
     found
@@ -89,7 +92,10 @@ pub fn run(path: &Path, threads: usize) -> Found {
                 scope.spawn(move || part(path, start, end))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("floor")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("floor"))
+            .collect()
     });
     parts.into_iter().fold(Found::default(), |a, b| Found {
         models: a.models + b.models,

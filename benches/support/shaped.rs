@@ -161,7 +161,10 @@ impl Crawl {
                     .collect(),
                 template: body_text.contains("[More Information Needed]"),
                 mentions_parent: card.is_some_and(|c| {
-                    c.meta.base_model.first().is_some_and(|p| body_text.contains(p.as_str()))
+                    c.meta
+                        .base_model
+                        .first()
+                        .is_some_and(|p| body_text.contains(p.as_str()))
                 }),
                 like_parent,
             };
@@ -296,7 +299,13 @@ fn copy_id(id: &str, k: usize) -> String {
 
 /// One snapshot line: the info with this copy's ids, the card, and `cardData` as the Hub
 /// derives it from the front matter.
-fn line(shape: &Shape, id: &str, parents: &[String], body: &str, rng: &mut fastrand::Rng) -> String {
+fn line(
+    shape: &Shape,
+    id: &str,
+    parents: &[String],
+    body: &str,
+    rng: &mut fastrand::Rng,
+) -> String {
     let mut info = serde_json::Map::new();
     info.insert("id".into(), id.into());
     info.insert("modelId".into(), id.into());
@@ -304,7 +313,10 @@ fn line(shape: &Shape, id: &str, parents: &[String], body: &str, rng: &mut fastr
         "author".into(),
         id.split_once('/').map_or("", |(o, _)| o).into(),
     );
-    info.insert("sha".into(), format!("{:032x}{:08x}", rng.u128(..), rng.u32(..)).into());
+    info.insert(
+        "sha".into(),
+        format!("{:032x}{:08x}", rng.u128(..), rng.u32(..)).into(),
+    );
     for (key, value) in &shape.info {
         let value = if key == "tags" {
             retag(value, parents)
@@ -454,7 +466,9 @@ impl Words {
         if shape.mentions_parent
             && let Some(id) = parent_id
         {
-            out.push_str(&format!("Fine-tuned from [{id}](https://huggingface.co/{id}).\n\n"));
+            out.push_str(&format!(
+                "Fine-tuned from [{id}](https://huggingface.co/{id}).\n\n"
+            ));
         }
         for notice in &shape.notices {
             out.push_str(notice);

@@ -134,7 +134,8 @@ impl ParentFinder {
 
     /// The prior a candidate adds: how much of a parent it already is.
     fn prior(&self, candidate: usize, own_parents: &[usize]) -> f64 {
-        let kids = self.children[candidate] as usize - usize::from(own_parents.contains(&candidate));
+        let kids =
+            self.children[candidate] as usize - usize::from(own_parents.contains(&candidate));
         W_PRIOR * ((1 + kids) as f64).ln() / (1.0 + self.most).ln()
     }
 
@@ -223,7 +224,10 @@ impl ParentFinder {
         for (c, score) in scores.iter_mut() {
             *score += self.prior(*c, &own_parents);
         }
-        let best = self.best_first(lineage, model, scores, 1).into_iter().next()?;
+        let best = self
+            .best_first(lineage, model, scores, 1)
+            .into_iter()
+            .next()?;
         (best.1 >= MIN_SCORE).then_some(best)
     }
 }

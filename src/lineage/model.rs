@@ -252,7 +252,9 @@ impl Model {
             .clone()
             .filter(|r| Relation::parse(r).is_none());
         let meta = card.meta;
-        let pipeline_tag = meta.pipeline_tag.or_else(|| info.pipeline_tag.map(str::to_string));
+        let pipeline_tag = meta
+            .pipeline_tag
+            .or_else(|| info.pipeline_tag.map(str::to_string));
         let model = Model {
             info: Info::of(&info),
             card: CardFacts {
