@@ -228,6 +228,14 @@ impl Auditor<'_> {
             .collect();
         by_id.sort_unstable();
         let order: Vec<NodeIndex> = by_id.into_iter().map(|(_, n)| n).collect();
+        // The finder of undeclared parents, built here rather than by the first check that needs
+        // it: outside the checks' threads, its build runs on every core, and no check waits on it.
+        {
+            use rayon::prelude::*;
+            if order.par_iter().any(|&n| checks::is_orphan(&lineage, n)) {
+                finder.get_or_init(|| checks::ParentFinder::for_suggestions(&lineage));
+            }
+        }
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }

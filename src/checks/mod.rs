@@ -22,7 +22,9 @@ mod verdict;
 
 pub use copied::{STRIKING_SIMILARITY, restrictiveness};
 pub use policy::LicensePolicy;
-pub use undeclared::{MIN_SCORE as UNDECLARED_MIN_SCORE, ParentFinder, Recovery, measure_recovery};
+pub use undeclared::{
+    MIN_SCORE as UNDECLARED_MIN_SCORE, ParentFinder, Recovery, is_orphan, measure_recovery,
+};
 pub use verdict::{Judging, Misstatement, Reason, Verdict, judge};
 
 use crate::findings::Finding;

@@ -277,16 +277,21 @@ pub fn measure_recovery(lineage: &Lineage, finder: &ParentFinder) -> Recovery {
     r
 }
 
+/// Whether the check looks for `node`'s parent: only for a model that names no parent, and is
+/// not itself a parent in this run (a base model with children is a root, not an orphan).
+pub fn is_orphan(lineage: &Lineage, node: NodeIndex) -> bool {
+    lineage.node(node).model().is_some_and(|model| {
+        model.card.meta.base_model.is_empty()
+            && !model.card.unreadable
+            && !lineage.has_children(node)
+    })
+}
+
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     let Some(finder) = ctx.parent_finder else {
         return;
     };
-    // Only a model that names no parent, and is not itself a parent in this run: a base model
-    // with children is a root, not an orphan.
-    if !s.model.card.meta.base_model.is_empty()
-        || s.model.card.unreadable
-        || ctx.lineage.has_children(s.node)
-    {
+    if !is_orphan(ctx.lineage, s.node) {
         return;
     }
     let finder = finder.get_or_init(|| ParentFinder::for_suggestions(ctx.lineage));

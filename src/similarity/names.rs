@@ -52,6 +52,9 @@ pub struct Vocabulary {
     names: f64,
 }
 
+/// Names whose grams are counted in one step.
+const NAMES_PER_STEP: usize = 16_384;
+
 /// A name's TF-IDF weights, L2-normalised, sorted by gram id.
 pub struct Weighed(Vec<(u32, f64)>);
 
@@ -76,28 +79,47 @@ impl Vocabulary {
         names: impl IntoIterator<Item = &'a str>,
         mut each: impl FnMut(&[(u32, f64)]),
     ) -> Vocabulary {
+        use rayon::prelude::*;
         let mut v = Vocabulary::default();
         let mut grams: Vec<(u32, f64)> = Vec::new();
         let mut count = 0usize;
-        for name in names {
-            count += 1;
-            let doc = counts(features(name));
-            grams.clear();
-            for (gram, c) in doc {
-                let id = match v.ids.get(&gram) {
-                    Some(&id) => id,
-                    None => {
-                        let id = v.ids.len() as u32;
-                        v.ids.insert(gram, id);
-                        v.df.push(0.0);
-                        id
-                    }
-                };
-                v.df[id as usize] += 1.0;
-                grams.push((id, c));
+        let mut names = names.into_iter().peekable();
+        // Grams are counted a chunk of names at a time, on every core unless this is already one
+        // of the pool's threads (a build inside a check, which other checks may wait on: its
+        // thread must not take up their work meanwhile); ids are given in order.
+        let parallel = rayon::current_thread_index().is_none();
+        let mut docs: Vec<Vec<(String, f64)>> = Vec::new();
+        let mut chunk: Vec<&str> = Vec::with_capacity(NAMES_PER_STEP);
+        while names.peek().is_some() {
+            chunk.clear();
+            chunk.extend(names.by_ref().take(NAMES_PER_STEP));
+            if parallel {
+                chunk
+                    .par_iter()
+                    .map(|name| counts(features(name)))
+                    .collect_into_vec(&mut docs);
+            } else {
+                docs.extend(chunk.iter().map(|name| counts(features(name))));
             }
-            grams.sort_by_key(|(g, _)| *g);
-            each(&grams);
+            for doc in docs.drain(..) {
+                count += 1;
+                grams.clear();
+                for (gram, c) in doc {
+                    let id = match v.ids.get(&gram) {
+                        Some(&id) => id,
+                        None => {
+                            let id = v.ids.len() as u32;
+                            v.ids.insert(gram, id);
+                            v.df.push(0.0);
+                            id
+                        }
+                    };
+                    v.df[id as usize] += 1.0;
+                    grams.push((id, c));
+                }
+                grams.sort_by_key(|(g, _)| *g);
+                each(&grams);
+            }
         }
         v.names = count.max(1) as f64;
         v.idf = v.df.iter().map(|d| (v.names / d).ln() + 1.0).collect();
