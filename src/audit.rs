@@ -274,7 +274,7 @@ impl Auditor<'_> {
                 sink.extend(found);
             }
             let mut batch = sink.take();
-            batch.sort_by(report_order);
+            batch.par_sort_by(report_order);
             findings.append_sorted(batch);
         }
         let (late, summary) = sink.finish();

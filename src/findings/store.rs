@@ -139,11 +139,15 @@ impl Findings {
                 (block, sealed)
             })
             .collect();
+        let mut done = Vec::with_capacity(sealed.len());
         for (block, sealed) in sealed {
             match sealed {
                 // Once one block is kept open, the later ones are too: open findings follow
                 // the sealed ones.
-                Ok(sealed) if self.open.is_empty() => self.sealed.push(sealed),
+                Ok(sealed) if self.open.is_empty() => {
+                    self.sealed.push(sealed);
+                    done.push(block);
+                }
                 Ok(_) => self.open.extend(block),
                 Err(e) => {
                     tracing::error!("findings could not be compacted, kept as they are: {e}");
@@ -152,6 +156,8 @@ impl Findings {
             }
         }
         self.open.extend(rest);
+        // Freed on every core too.
+        done.into_par_iter().for_each(drop);
     }
 
     /// Adds one finding wherever it sorts, outside the batches.

@@ -211,6 +211,14 @@ impl Lineage {
             .unwrap_or(0)
     }
 
+    /// Room for `models` more models and their links, made at once (a whole-snapshot read knows
+    /// how many it puts in: no growing by doubling, each time moving what is there).
+    fn reserve(&mut self, models: usize) {
+        self.graph.reserve_nodes(models);
+        self.graph.reserve_edges(models);
+        self.index.reserve(models);
+    }
+
     fn insert(&mut self, id: &str, state: NodeState) -> NodeIndex {
         if let Some(&index) = self.index.get(id) {
             self.graph[index].state = state;

@@ -204,9 +204,10 @@ impl<'a> LineageBuilder<'a> {
         };
         self.body_budget = budget.into_inner();
         // Of one id read twice, the later stands.
-        read.sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
+        read.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
         read.dedup_by(|later, kept| later.id == kept.id);
         let ids: Vec<String> = read.iter().map(|m| m.id.clone()).collect();
+        self.lineage.reserve(read.len());
         for scanned in read {
             let node = self.insert_read(&scanned.id, scanned.model);
             for file in scanned.files {
