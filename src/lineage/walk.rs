@@ -472,11 +472,15 @@ impl<'a> LineageBuilder<'a> {
     /// Reads the licence files of the given (already fetched) models, all at once.
     pub async fn add_files(&mut self, ids: &[String]) {
         let mut wanted: Vec<(NodeIndex, String, String)> = Vec::new();
+        // What `wanted` holds, to look up: a family's children share their parent's code files,
+        // and a search of the list for each would be quadratic in the family.
+        let mut held: HashSet<(NodeIndex, String)> = HashSet::new();
         for node in ids.iter().filter_map(|id| self.lineage.find(id)) {
             let Some(model) = self.lineage.node(node).model() else {
                 continue;
             };
             for path in licence_files(&model.info) {
+                held.insert((node, path.clone()));
                 wanted.push((node, model.info.id.clone(), path));
             }
             // Custom code shared by name with an ancestor: both sides, to compare their headers.
@@ -486,7 +490,7 @@ impl<'a> LineageBuilder<'a> {
                 };
                 for path in shared_code_files(&model.info, &theirs.info) {
                     for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
-                        if !wanted.iter().any(|(w, _, p)| *w == n && *p == path) {
+                        if held.insert((n, path.clone())) {
                             wanted.push((n, id.clone(), path.clone()));
                         }
                     }
