@@ -145,13 +145,15 @@ impl Auditor<'_> {
                 });
             }
         }
+        // Looked up on every core (a whole snapshot's ids are millions).
+        use rayon::prelude::*;
         let audited: HashSet<_> = ids
-            .iter()
+            .par_iter()
             .filter_map(|id| lineage.find(id))
             .filter(|&n| lineage.node(n).model().is_some())
             .collect();
         let unreadable = ids
-            .iter()
+            .par_iter()
             .filter_map(
                 |id| match lineage.find(id).map(|n| &lineage.node(n).state) {
                     Some(NodeState::Unresolved(error)) => Some((id.clone(), error.to_string())),
