@@ -172,7 +172,12 @@ impl Finding {
             hash.update([0]);
         }
         let digest = hash.finalize();
-        let fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let fingerprint = digest[..8]
+            .iter()
+            .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+            .map(char::from)
+            .collect();
         Finding {
             rule,
             severity: Severity::Error,
