@@ -33,6 +33,9 @@ use std::sync::{Mutex, OnceLock};
 /// that a part's start-up is nothing.
 const PART_BYTES: u64 = 8 << 20;
 
+/// What a part's reading hands each model to: its line's offset, its id, and its fields.
+type EachModel<'a> = dyn FnMut(u64, &str, Result<line::Fields<'_>, SourceError>) + 'a;
+
 /// Skipped lines named in warnings at most.
 const WARNED: usize = 10;
 
@@ -146,7 +149,7 @@ impl Snapshot {
     fn read_part(
         &self,
         part: Part,
-        mut model: Option<&mut dyn FnMut(u64, &str, Result<line::Fields<'_>, SourceError>)>,
+        mut model: Option<&mut EachModel<'_>>,
     ) -> Result<PartIndex, SourceError> {
         let mut found = PartIndex::default();
         let mut number = 0;
