@@ -143,19 +143,11 @@ impl Source for Mirror {
         let info: ModelInfo = serde_json::from_slice(&bytes)
             .map_err(|e| SourceError::Invalid(format!("{shown}:{}: {e}", e.line())))?;
         // A card that cannot be used (too large, unreadable) leaves the model to its cardData.
-        let (readme, card_error) = super::card_from_file(
+        let card = super::card_from_file(
             self.files
                 .read(&dir.join("README.md"), &format!("{id}/README.md")),
         );
-        Ok(ModelRecord {
-            info: ModelInfo {
-                id: id.to_string(),
-                ..info
-            },
-            readme,
-            renamed_to: None,
-            card_error,
-        })
+        Ok(ModelRecord::of(id, info, card))
     }
 
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {

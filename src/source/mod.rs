@@ -194,6 +194,24 @@ pub struct RecordRef<'a> {
 }
 
 impl ModelRecord {
+    /// The record of `id` (the id asked for, whatever the info says) and its card as read, from
+    /// a source that does not rename.
+    pub(crate) fn of(
+        id: &str,
+        info: ModelInfo,
+        (readme, card_error): (Option<String>, Option<String>),
+    ) -> ModelRecord {
+        ModelRecord {
+            info: ModelInfo {
+                id: id.to_string(),
+                ..info
+            },
+            readme,
+            renamed_to: None,
+            card_error,
+        }
+    }
+
     pub fn as_ref(&self) -> RecordRef<'_> {
         RecordRef {
             info: self.info.as_ref(),

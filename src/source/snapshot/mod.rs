@@ -18,8 +18,8 @@ mod write;
 pub use write::{Written, write_snapshot};
 
 use super::{
-    DatasetRecord, HeldFiles, MAX_FILE_BYTES, ModelInfo, ModelRecord, Part, Scanned, Source,
-    SourceError, card_from_file,
+    DatasetRecord, HeldFiles, MAX_FILE_BYTES, ModelRecord, Part, Scanned, Source, SourceError,
+    card_from_file,
 };
 use async_trait::async_trait;
 use index::{Entry, Index, PartIndex};
@@ -253,16 +253,8 @@ impl Snapshot {
 impl Source for Snapshot {
     async fn model(&self, id: &str) -> Result<ModelRecord, SourceError> {
         let (info, extra) = line::read_owned(id, &self.line_of(id)?)?;
-        let (readme, card_error) = card_from_file(Ok(extra.readme.map(String::into_bytes)));
-        Ok(ModelRecord {
-            info: ModelInfo {
-                id: id.to_string(),
-                ..info
-            },
-            readme,
-            renamed_to: None,
-            card_error,
-        })
+        let card = card_from_file(Ok(extra.readme.map(String::into_bytes)));
+        Ok(ModelRecord::of(id, info, card))
     }
 
     async fn file(&self, id: &str, path: &str) -> Result<Vec<u8>, SourceError> {
