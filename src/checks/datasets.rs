@@ -16,10 +16,18 @@ const QUESTION: &str = "whether a trained model is adapted material of the datas
 pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) {
     for entry in ctx.lineage.datasets().of(s.node) {
         let Some(id) = &entry.id else {
-            let message = format!(
-                "`{}` in `datasets:` is not a Hub dataset id, so this training data cannot be traced",
-                entry.entry
-            );
+            let message = if crate::source::local_builder(&entry.entry) {
+                format!(
+                    "`{}` in `datasets:` is the name the `datasets` library gives data loaded with its `{}` builder (local files, or a Python generator), which transformers' Trainer writes into the cards it generates; it names no Hub dataset, so this training data cannot be traced",
+                    entry.entry.trim(),
+                    entry.entry.trim()
+                )
+            } else {
+                format!(
+                    "`{}` in `datasets:` is not a Hub dataset id, so this training data cannot be traced",
+                    entry.entry
+                )
+            };
             let finding = Finding::new(Rule::UnresolvedDataset, s.id(), &entry.entry, message)
                 .dataset(entry.entry.clone());
             out.push(s.at_key(finding, "datasets"));

@@ -64,10 +64,39 @@ pub fn valid_dataset_id(id: &str) -> bool {
     super::valid_model_id(id)
 }
 
+/// The `datasets` library's packaged builders (`load_dataset("json", data_files=...)`,
+/// `Dataset.from_generator`): a dataset built by one is named after it, and transformers'
+/// Trainer writes that name into the cards it generates (`datasets: [generator]` is on over a
+/// hundred models of the shared crawl). None is a Hub dataset.
+const LOCAL_BUILDERS: &[&str] = &[
+    "arrow",
+    "audiofolder",
+    "csv",
+    "generator",
+    "imagefolder",
+    "json",
+    "pandas",
+    "parquet",
+    "sql",
+    "text",
+    "videofolder",
+    "webdataset",
+    "xml",
+];
+
+/// Whether a `datasets:` entry is the name of a `datasets` library builder, not a Hub dataset.
+pub fn local_builder(entry: &str) -> bool {
+    LOCAL_BUILDERS.contains(&entry.trim())
+}
+
 /// The dataset id a card's `datasets:` entry names: an id as is, or a huggingface.co dataset
 /// link (`https://huggingface.co/datasets/owner/name`, with or without a path after it). `None`
-/// for an entry that names no Hub dataset (free text such as "private data").
+/// for an entry that names no Hub dataset (free text such as "private data", or a builder's name
+/// such as `generator`).
 pub fn dataset_ref(entry: &str) -> Option<String> {
+    if local_builder(entry) {
+        return None;
+    }
     let entry = entry.trim().trim_end_matches('/');
     let path = match entry.split_once("huggingface.co/datasets/") {
         Some((_, rest)) => {

@@ -10,7 +10,7 @@ mod local;
 mod mirror;
 mod snapshot;
 
-pub use dataset::{DatasetInfo, DatasetRecord, dataset_ref, valid_dataset_id};
+pub use dataset::{DatasetInfo, DatasetRecord, dataset_ref, local_builder, valid_dataset_id};
 pub use hub::{HubClient, HubOptions};
 pub use local::LocalRepo;
 pub use mirror::Mirror;
