@@ -221,12 +221,7 @@ impl Auditor<'_> {
         // each batch's findings follow the last's.
         let mut by_id: Vec<(&str, NodeIndex)> = audited
             .iter()
-            .map(|&n| {
-                (
-                    lineage.node(n).model().map_or("", |m| m.info.id.as_str()),
-                    n,
-                )
-            })
+            .map(|&n| (lineage.node(n).model().map_or("", |m| &*m.info.id), n))
             .collect();
         by_id.sort_unstable();
         let order: Vec<NodeIndex> = by_id.into_iter().map(|(_, n)| n).collect();
@@ -333,7 +328,7 @@ impl Auditor<'_> {
                 (NodeState::Resolved(_), true) => Role::Audited,
                 // Read only because it generated training data: no model names it a parent.
                 (NodeState::Resolved(_), false)
-                    if generators.contains(node.id.as_str()) && !lineage.has_children(n) =>
+                    if generators.contains(&*node.id) && !lineage.has_children(n) =>
                 {
                     Role::Generator
                 }
@@ -358,12 +353,12 @@ impl Auditor<'_> {
                 .parents(n)
                 .into_iter()
                 .map(|(p, relation)| ParentView {
-                    id: lineage.node(p).id.clone(),
+                    id: lineage.node(p).id.to_string(),
                     relation,
                 })
                 .collect();
             ModelEntry {
-                id: node.id.clone(),
+                id: node.id.to_string(),
                 role,
                 license,
                 parents,
@@ -401,7 +396,7 @@ fn unread(lineage: &Lineage, listing_errors: &[(String, SourceError)]) -> Vec<Un
     for n in lineage.nodes() {
         let node = lineage.node(n);
         match &node.state {
-            NodeState::Unresolved(e) if e.is_transport() => out.push(entry(node.id.clone(), e)),
+            NodeState::Unresolved(e) if e.is_transport() => out.push(entry(node.id.to_string(), e)),
             NodeState::Resolved(model) => {
                 for file in &model.files {
                     if let Err(e) = &file.text

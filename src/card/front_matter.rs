@@ -88,21 +88,21 @@ pub(super) const READ_KEYS: &[&str] = &[
 ];
 
 /// The README.md line of each top-level key Pedigree reads: a few entries, held for every model of
-/// a run, so a small list rather than a map of every key the card has.
+/// a run, so a small exact-sized list of (place in [`READ_KEYS`], line), 8 bytes an entry, rather
+/// than a map of every key the card has.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KeyLines(Vec<(&'static str, u32)>);
+pub struct KeyLines(Box<[(u8, u32)]>);
 
 impl KeyLines {
     pub fn get(&self, key: &str) -> Option<usize> {
-        self.0
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|&(_, line)| line as usize)
+        self.iter().find(|(k, _)| *k == key).map(|(_, line)| line)
     }
 
     /// Every key with its line.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, usize)> + '_ {
-        self.0.iter().map(|&(k, line)| (k, line as usize))
+        self.0
+            .iter()
+            .map(|&(k, line)| (READ_KEYS[usize::from(k)], line as usize))
     }
 }
 
@@ -110,7 +110,7 @@ impl KeyLines {
 /// so a top-level key is a line that starts in column 0 and is not a comment, list item or
 /// continuation.
 pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> KeyLines {
-    let mut keys: Vec<(&'static str, u32)> = Vec::new();
+    let mut keys: Vec<(u8, u32)> = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
         let Some(first) = line.chars().next() else {
             continue;
@@ -122,13 +122,15 @@ pub(super) fn top_level_key_lines(yaml: &str, first_line: usize) -> KeyLines {
             continue;
         };
         let key = line[..colon].trim().trim_matches(|c| c == '"' || c == '\'');
-        let Some(&known) = READ_KEYS.iter().find(|k| **k == key) else {
+        let Some(known) = READ_KEYS.iter().position(|k| *k == key) else {
             continue;
         };
+        // READ_KEYS has a handful of entries, so its places fit a byte.
+        let known = known as u8;
         if !keys.iter().any(|(k, _)| *k == known) {
             let line = u32::try_from(first_line + i).unwrap_or(u32::MAX);
             keys.push((known, line));
         }
     }
-    KeyLines(keys)
+    KeyLines(keys.into_boxed_slice())
 }

@@ -37,7 +37,9 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                     .ancestors(chain);
                 out.push(s.at_key(finding, "base_model"));
             }
-            NodeState::BeyondDepth if ctx.nearest_audited(ancestor) => beyond.push(node.id.clone()),
+            NodeState::BeyondDepth if ctx.nearest_audited(ancestor) => {
+                beyond.push(node.id.to_string())
+            }
             _ => {}
         }
     }
@@ -55,7 +57,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             "`base_model` names `{old}`, which the Hub now serves as `{new_id}`; update the card"
         );
         let finding =
-            Finding::new(Rule::RepoRenamed, s.id(), old, message).ancestors(vec![old.clone()]);
+            Finding::new(Rule::RepoRenamed, s.id(), old, message).ancestors(vec![old.to_string()]);
         out.push(s.at_key(finding, "base_model"));
     }
     // Ancestors read (in a whole-family run) but past the cap are not judged either.
@@ -88,7 +90,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         }
         let mut ids: Vec<String> = cycle
             .iter()
-            .map(|&n| ctx.lineage.node(n).id.clone())
+            .map(|&n| ctx.lineage.node(n).id.to_string())
             .collect();
         ids.sort();
         let shown = if ids.len() == 1 {

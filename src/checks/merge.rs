@@ -19,7 +19,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
     let mut bound: Vec<(String, &LicenseExpr, bool)> = Vec::new();
     for (a, model) in ctx.binding(s) {
         if let Some(expr) = model.terms.expr() {
-            bound.push((model.info.id.clone(), expr, a.only_quantized));
+            bound.push((model.info.id.to_string(), expr, a.only_quantized));
         }
     }
     let satisfiable = |set: &[&(String, &LicenseExpr, bool)]| -> Option<bool> {

@@ -106,7 +106,7 @@ impl Context<'_> {
         ancestor
             .chain
             .iter()
-            .map(|&n| self.lineage.node(n).id.clone())
+            .map(|&n| self.lineage.node(n).id.to_string())
             .collect()
     }
 

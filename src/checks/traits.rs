@@ -51,7 +51,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             );
             out.push(
                 Finding::new(Rule::GatingDropped, s.id(), parent_id, message)
-                    .ancestors(vec![parent_id.clone()]),
+                    .ancestors(vec![parent_id.to_string()]),
             );
         }
         let parent_languages = &parent.card.meta.language;
@@ -65,7 +65,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 parent_languages.len()
             );
             let finding = Finding::new(Rule::LanguageDrift, s.id(), parent_id, message)
-                .ancestors(vec![parent_id.clone()]);
+                .ancestors(vec![parent_id.to_string()]);
             out.push(s.at_key(finding, "language"));
         }
         let parent_words = parent.text.words;
@@ -79,7 +79,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 "the card has {child_words} words where parent `{parent_id}`'s has {parent_words}: intended use, limitations and licence terms rarely survive such a cut"
             );
             let finding = Finding::new(Rule::CardShrink, s.id(), parent_id, message)
-                .ancestors(vec![parent_id.clone()]);
+                .ancestors(vec![parent_id.to_string()]);
             out.push(finding.at(s.model.card_file, None));
         }
     }

@@ -157,7 +157,7 @@ impl ParentFinder {
         };
         let mut ranked: Vec<(usize, f64)> = scores
             .into_iter()
-            .filter(|(c, _)| self.id(lineage, *c) != model.info.id)
+            .filter(|(c, _)| self.id(lineage, *c) != &*model.info.id)
             .filter(|(c, _)| match (created(*c), own_created) {
                 (Some(parent), Some(child)) => parent <= child,
                 _ => true,

@@ -26,6 +26,7 @@ use crate::source::SourceError;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub enum NodeState {
@@ -41,7 +42,9 @@ pub enum NodeState {
 
 #[derive(Debug)]
 pub struct Node {
-    pub id: String,
+    /// One allocation shared with the index's key and the model's [`Info::id`]: a whole-Hub
+    /// audit holds two million ids.
+    pub id: Arc<str>,
     pub state: NodeState,
 }
 
@@ -69,7 +72,7 @@ pub struct Lineage {
     graph: DiGraph<Node, Relation>,
     /// foldhash, seeded per run: a million lookups by id on a whole-Hub audit, and SipHash's
     /// strength against crafted keys is not needed against a random seed.
-    index: HashMap<String, NodeIndex, foldhash::fast::RandomState>,
+    index: HashMap<Arc<str>, NodeIndex, foldhash::fast::RandomState>,
     /// Models read only as possible parents of an orphan under audit: ranked by
     /// `undeclared-parent`, neither audited nor ancestors.
     candidates: HashSet<NodeIndex>,
@@ -174,8 +177,9 @@ impl Lineage {
         while let Some(ancestor) = queue.pop_front() {
             for (parent, relation) in self.parents(ancestor.node) {
                 if ancestor.chain.len() >= generations {
-                    if !seen.contains(&parent) && !cut.contains(&self.graph[parent].id) {
-                        cut.push(self.graph[parent].id.clone());
+                    let id = &*self.graph[parent].id;
+                    if !seen.contains(&parent) && !cut.iter().any(|c| c == id) {
+                        cut.push(id.to_string());
                     }
                     continue;
                 }
@@ -224,11 +228,16 @@ impl Lineage {
             self.graph[index].state = state;
             return index;
         }
+        // A model read brings its id; a parent named but not read gets its own.
+        let id = match &state {
+            NodeState::Resolved(model) => Arc::clone(&model.info.id),
+            _ => Arc::from(id),
+        };
         let index = self.graph.add_node(Node {
-            id: id.to_string(),
+            id: Arc::clone(&id),
             state,
         });
-        self.index.insert(id.to_string(), index);
+        self.index.insert(id, index);
         index
     }
 }

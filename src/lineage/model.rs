@@ -11,7 +11,7 @@ use crate::license::{
 };
 use crate::similarity::{Shingles, word_count};
 use crate::source::{Gated, ModelRecord, RecordRef};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Ids a card mentions at most (an orphan's candidates for `undeclared-parent`).
 const MAX_MENTIONS: usize = 64;
@@ -108,7 +108,8 @@ const MAX_LISTED: usize = 1024;
 /// What Pedigree keeps of a model's Hub info once read.
 #[derive(Debug)]
 pub struct Info {
-    pub id: String,
+    /// Shared with the lineage's node and index (see [`super::Node::id`]).
+    pub id: Arc<str>,
     pub gated: Gated,
     /// ISO 8601, so strings compare in time order.
     pub created_at: Option<Box<str>>,
@@ -123,7 +124,7 @@ pub struct Info {
 impl Info {
     fn of(info: &crate::source::InfoRef<'_>) -> Info {
         Info {
-            id: info.id.to_string(),
+            id: Arc::from(info.id),
             gated: info.gated,
             created_at: info.created_at.map(Box::from),
             known_children: None,

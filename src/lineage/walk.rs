@@ -220,7 +220,7 @@ impl<'a> LineageBuilder<'a> {
                 .lineage
                 .nodes()
                 .filter(|&n| matches!(self.lineage.node(n).state, NodeState::BeyondDepth))
-                .map(|n| self.lineage.node(n).id.clone())
+                .map(|n| self.lineage.node(n).id.to_string())
                 .collect();
             missing.sort();
             self.upward_from(missing, 1).await;
@@ -299,7 +299,7 @@ impl<'a> LineageBuilder<'a> {
                 for (parent, _) in self.lineage.parents(node) {
                     let parent = &self.lineage.node(parent).id;
                     if !self.is_fetched(parent) {
-                        next.push(parent.clone());
+                        next.push(parent.to_string());
                     }
                 }
             }
@@ -481,7 +481,7 @@ impl<'a> LineageBuilder<'a> {
             };
             for path in licence_files(&model.info) {
                 held.insert((node, path.clone()));
-                wanted.push((node, model.info.id.clone(), path));
+                wanted.push((node, model.info.id.to_string(), path));
             }
             // Custom code shared by name with an ancestor: both sides, to compare their headers.
             for ancestor in self.lineage.ancestors(node) {
@@ -491,7 +491,7 @@ impl<'a> LineageBuilder<'a> {
                 for path in shared_code_files(&model.info, &theirs.info) {
                     for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
                         if held.insert((n, path.clone())) {
-                            wanted.push((n, id.clone(), path.clone()));
+                            wanted.push((n, id.to_string(), path.clone()));
                         }
                     }
                 }

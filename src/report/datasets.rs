@@ -45,7 +45,7 @@ pub fn dataset_entries(lineage: &Lineage, catalogue: &Catalogue) -> Vec<DatasetE
             used_by
                 .entry(key)
                 .or_default()
-                .push(lineage.node(node).id.clone());
+                .push(lineage.node(node).id.to_string());
         }
     }
     used_by

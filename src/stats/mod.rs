@@ -120,7 +120,7 @@ pub fn compute(lineage: &Lineage, audited: &HashSet<NodeIndex>, catalogue: &Cata
     let mut members: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
     for (&n, &root) in &family_of {
         members
-            .entry(lineage.node(root).id.clone())
+            .entry(lineage.node(root).id.to_string())
             .or_default()
             .push(n);
     }
