@@ -35,7 +35,7 @@ type Pair<'s> = (&'s Ancestor, &'s Model, LicenseId);
 /// own licence with them.
 fn candidates<'s>(ctx: &'s Context<'_>, s: &'s Subject<'_>) -> Option<(LicenseId, Vec<Pair<'s>>)> {
     let cat = ctx.catalogue;
-    let long_enough = |m: &Model| m.text.words + 1 >= MIN_SHINGLES + SHINGLE_WORDS;
+    let long_enough = |m: &Model| m.text.words() + 1 >= MIN_SHINGLES + SHINGLE_WORDS;
     let own = s.model.terms.expr().and_then(|e| e.single())?;
     let own_rank = restrictiveness(cat.get(own).class)?;
     if !long_enough(s.model) {

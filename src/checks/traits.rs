@@ -26,7 +26,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 .at(s.model.card_file, None),
         );
     }
-    let child_words = s.model.text.words;
+    let child_words = s.model.text.words();
     for (parent_node, relation) in ctx.lineage.parents(s.node) {
         let Some(parent) = ctx.lineage.node(parent_node).model() else {
             continue;
@@ -68,7 +68,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
                 .ancestors(vec![parent_id.to_string()]);
             out.push(s.at_key(finding, "language"));
         }
-        let parent_words = parent.text.words;
+        let parent_words = parent.text.words();
         // Only cards actually read (README.md): metadata alone has no text to measure.
         let both_read = s.model.card_file.is_some() && parent.card_file.is_some();
         if both_read

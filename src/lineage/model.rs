@@ -19,7 +19,8 @@ const MAX_MENTIONS: usize = 64;
 /// What the checks need of a card's Markdown body.
 #[derive(Debug, Default)]
 pub struct CardText {
-    pub words: usize,
+    /// See [`CardText::words`]; a u32, as a run holds one per model.
+    words: u32,
     /// The Hub's auto-generated template, unfilled.
     pub template: bool,
     /// The catalogue's notice texts the body carries.
@@ -41,7 +42,7 @@ struct Kept {
 impl CardText {
     fn measure(body: &str, catalogue: &Catalogue, orphan: bool) -> CardText {
         CardText {
-            words: word_count(body),
+            words: u32::try_from(word_count(body)).unwrap_or(u32::MAX),
             template: is_template(body),
             notices: NoticeSet::of(body, catalogue.notice_finder()),
             mentions: if orphan {
@@ -51,6 +52,11 @@ impl CardText {
             },
             kept: None,
         }
+    }
+
+    /// Words of the body (saturating at `u32::MAX`, which no card reaches).
+    pub fn words(&self) -> usize {
+        self.words as usize
     }
 
     /// The body, if it was kept.
@@ -148,14 +154,14 @@ impl Info {
 #[derive(Debug, Default)]
 pub struct Declared {
     pub license: Option<OneOrMany>,
-    pub license_link: Option<String>,
+    pub license_link: Option<Box<str>>,
     /// Parents, in the order the card lists them.
     pub base_model: Vec<String>,
     pub language: Vec<String>,
     /// Datasets the model was trained on, as the card's `datasets:` lists them.
     pub datasets: Vec<String>,
     /// The task the model is filed under (card, else the Hub's info).
-    pub pipeline_tag: Option<String>,
+    pub pipeline_tag: Option<Box<str>>,
 }
 
 /// What Pedigree keeps of a parsed card.
@@ -163,7 +169,7 @@ pub struct Declared {
 pub struct CardFacts {
     pub meta: Declared,
     pub key_lines: KeyLines,
-    pub problems: Vec<CardProblem>,
+    pub problems: Box<[CardProblem]>,
     /// The front matter exists but none of it could be read.
     pub unreadable: bool,
 }
@@ -189,15 +195,15 @@ pub struct Model {
     /// How the model derives from its parents (declared, or inferred from its files and tags).
     pub relation: Relation,
     /// `base_model_relation` as declared, when it is not one the Hub knows.
-    pub bad_relation: Option<String>,
+    pub bad_relation: Option<Box<str>>,
     /// The repo now lives under this id (the Hub redirected the request).
-    pub renamed_to: Option<String>,
+    pub renamed_to: Option<Box<str>>,
     /// Licence material read from the repo (models under audit only).
     pub files: Vec<RepoFile>,
     /// What the repo distributes, from its file list: the evidence accusations rest on.
     pub shipped: Shipped,
     /// How the card declares its licence, where the Hub or a reader would get it wrong.
-    pub declaration: Vec<DeclarationIssue>,
+    pub declaration: Box<[DeclarationIssue]>,
 }
 
 impl Model {
@@ -250,25 +256,27 @@ impl Model {
         let bad_relation = card
             .meta
             .base_model_relation
-            .clone()
-            .filter(|r| Relation::parse(r).is_none());
+            .as_deref()
+            .filter(|r| Relation::parse(r).is_none())
+            .map(Box::from);
         let meta = card.meta;
         let pipeline_tag = meta
             .pipeline_tag
-            .or_else(|| info.pipeline_tag.map(str::to_string));
+            .map(String::into_boxed_str)
+            .or_else(|| info.pipeline_tag.map(Box::from));
         let model = Model {
             info: Info::of(&info),
             card: CardFacts {
                 meta: Declared {
                     license: meta.license,
-                    license_link: meta.license_link,
+                    license_link: meta.license_link.map(String::into_boxed_str),
                     base_model: meta.base_model,
                     language: meta.language,
                     datasets: meta.datasets,
                     pipeline_tag,
                 },
                 key_lines: card.key_lines,
-                problems: card.problems,
+                problems: card.problems.into(),
                 unreadable: card.unreadable,
             },
             text,
@@ -276,10 +284,10 @@ impl Model {
             terms,
             relation,
             bad_relation,
-            renamed_to: renamed_to.map(str::to_string),
+            renamed_to: renamed_to.map(Box::from),
             files: Vec::new(),
             shipped,
-            declaration,
+            declaration: declaration.into(),
         };
         (model, body)
     }

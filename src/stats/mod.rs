@@ -181,7 +181,7 @@ fn family(
             .entry(depth_of.get(&n).copied().unwrap_or(0))
             .or_default();
         entry.0 += 1;
-        entry.1 += child.text.words;
+        entry.1 += child.text.words();
         for (p, relation) in lineage.parents(n) {
             let Some(parent) = lineage.node(p).model() else {
                 continue;
