@@ -45,7 +45,9 @@ pub enum RepoFault {
     DiscussionsDown,
 }
 
-/// A fault injected into every `n`-th request across the server.
+/// A fault injected into every `n`-th request across the server, hitting one request (method
+/// and URI) once at most: a client that retries must get through, whichever slots of the count
+/// its concurrent retries happen to take.
 #[derive(Clone, Debug)]
 pub enum Every {
     TooMany {
@@ -551,20 +553,19 @@ async fn route(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
+    let due = |k: u64| n.is_multiple_of(k) && within(state, format!("every {method} {uri}"), 1);
     for every in &state.faults.every {
         match every {
-            Every::TooMany { n: k, retry_after } if n.is_multiple_of(*k) => {
+            Every::TooMany { n: k, retry_after } if due(*k) => {
                 let mut r = error(StatusCode::TOO_MANY_REQUESTS, None, "rate limited");
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
                 return r;
             }
-            Every::ServerError { n: k } if n.is_multiple_of(*k) => {
+            Every::ServerError { n: k } if due(*k) => {
                 return error(StatusCode::INTERNAL_SERVER_ERROR, None, "bad day");
             }
-            Every::Stall { n: k, delay } if n.is_multiple_of(*k) => {
-                tokio::time::sleep(*delay).await
-            }
+            Every::Stall { n: k, delay } if due(*k) => tokio::time::sleep(*delay).await,
             _ => {}
         }
     }
