@@ -143,6 +143,15 @@ pub(super) enum Read<'a> {
     Skipped(String),
 }
 
+/// A model line's id: `id`, else `modelId` (which older API answers carried instead).
+fn model_id<S: Default + AsRef<str>>(id: &mut S, model_id: &mut S) -> S {
+    if id.as_ref().is_empty() {
+        std::mem::take(model_id)
+    } else {
+        std::mem::take(id)
+    }
+}
+
 /// What a dataset's line is read as: its id, or why it is skipped.
 fn dataset<'a>(id: Cow<'a, str>) -> Read<'a> {
     if valid_dataset_id(&id) {
@@ -162,11 +171,8 @@ pub(super) fn read(line: &[u8]) -> Read<'_> {
         if parsed.repo_type.as_deref() == Some("dataset") {
             return dataset(std::mem::take(&mut parsed.id));
         }
-        let id = if parsed.id.is_empty() {
-            std::mem::take(&mut parsed.model_id)
-        } else {
-            std::mem::take(&mut parsed.id)
-        };
+        let parsed_line = &mut *parsed;
+        let id = model_id(&mut parsed_line.id, &mut parsed_line.model_id);
         if !valid_model_id(&id) {
             return Read::Skipped(format!("`{id}` is not a model id"));
         }
@@ -191,12 +197,8 @@ pub(super) fn read(line: &[u8]) -> Read<'_> {
 pub(super) fn read_head(line: &[u8]) -> Read<'_> {
     match serde_json::from_slice::<Head>(line) {
         Ok(head) if head.repo_type.as_deref() == Some("dataset") => dataset(Cow::Owned(head.id)),
-        Ok(head) => {
-            let id = if head.id.is_empty() {
-                head.model_id
-            } else {
-                head.id
-            };
+        Ok(mut head) => {
+            let id = model_id(&mut head.id, &mut head.model_id);
             if !valid_model_id(&id) {
                 return Read::Skipped(format!("`{id}` is not a model id"));
             }
@@ -314,12 +316,8 @@ mod tests {
                     format!("skipped: `{}` is not a dataset id", head.id)
                 }
             }
-            Ok(head) => {
-                let id = if head.id.is_empty() {
-                    head.model_id
-                } else {
-                    head.id
-                };
+            Ok(mut head) => {
+                let id = model_id(&mut head.id, &mut head.model_id);
                 if !valid_model_id(&id) {
                     return format!("skipped: `{id}` is not a model id");
                 }
