@@ -110,17 +110,21 @@ impl Auditor<'_> {
                     .map_err(|e| Error::Usage(e.to_string()))?,
             },
         };
+        let clock = crate::progress::Clock::start();
         if upward {
             builder.add_upward(&ids).await;
         }
         if self.datasets {
             builder.add_datasets(&ids).await;
         }
+        clock.mark("datasets read");
         builder.add_files(&ids).await;
+        clock.mark("files read");
         if let Target::Model(id) = target {
             builder.add_candidates(id).await;
         }
         let lineage = builder.finish();
+        clock.mark("lineage finished");
         let incomplete = unread(&lineage, &family.errors);
         // A rejected token makes every answer doubtful: the run stops, whatever was read.
         if let Some(rejected) = incomplete
@@ -171,6 +175,7 @@ impl Auditor<'_> {
     }
 
     pub async fn run(&self, target: &Target) -> Result<Report> {
+        let clock = crate::progress::Clock::start();
         let Walked {
             mut lineage,
             audited,
@@ -178,6 +183,7 @@ impl Auditor<'_> {
             truncated,
             incomplete,
         } = self.walk(target).await?;
+        clock.mark("read");
         let cycles = lineage.cycles();
         let finder = std::sync::OnceLock::new();
         let base = Context {
@@ -274,6 +280,7 @@ impl Auditor<'_> {
             batch.par_sort_by(report_order);
             findings.append_sorted(batch);
         }
+        clock.mark("checked");
         let (late, summary) = sink.finish();
         for finding in placed.into_iter().chain(late) {
             findings.insert(finding);
@@ -281,6 +288,7 @@ impl Auditor<'_> {
         let datasets = dataset_entries(&lineage, self.catalogue);
         let models = self.model_entries(&mut lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
+        clock.mark("report entries made");
         Ok(Report {
             tool: Tool::default(),
             models,

@@ -13,3 +13,34 @@ pub trait Progress: Send + Sync {
     /// `None` when it goes on again.
     fn waiting(&self, _why: Option<(&str, Duration)>) {}
 }
+
+/// Where a run's time and memory go, logged at debug level (`PEDIGREE_LOG=pedigree=debug`)
+/// as each phase ends: the seconds since the clock started and the resident memory then.
+pub struct Clock(std::time::Instant);
+
+impl Clock {
+    pub fn start() -> Clock {
+        Clock(std::time::Instant::now())
+    }
+
+    /// Logs the end of a phase.
+    pub fn mark(&self, phase: &str) {
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            tracing::debug!(
+                "{phase}: {:.2?}, resident {} MB",
+                self.0.elapsed(),
+                resident_bytes() >> 20
+            );
+        }
+    }
+}
+
+/// The process's resident memory now (0 where /proc does not say).
+fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb << 10)
+}

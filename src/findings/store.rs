@@ -36,6 +36,12 @@ fn seal(block: &[Finding]) -> Result<Sealed, String> {
     })
 }
 
+/// A sealed block's findings.
+fn unseal(block: &Sealed) -> Result<Vec<Finding>, String> {
+    let bytes = lz4_flex::decompress_size_prepended(&block.bytes).map_err(|e| e.to_string())?;
+    postcard::from_bytes::<Vec<Finding>>(&bytes).map_err(|e| e.to_string())
+}
+
 #[derive(Clone)]
 struct Sealed {
     /// LZ4 of the postcard encoding of a `Vec<Finding>`.
@@ -176,6 +182,7 @@ impl Findings {
             store: self,
             next_block: 0,
             current: Vec::new().into_iter(),
+            decoded: std::collections::VecDeque::new(),
             open: self.open.iter(),
             placed: self.placed.iter().peekable(),
             main: None,
@@ -188,6 +195,8 @@ pub struct Iter<'a> {
     store: &'a Findings,
     next_block: usize,
     current: std::vec::IntoIter<Finding>,
+    /// Blocks decoded ahead of `current`.
+    decoded: std::collections::VecDeque<Vec<Finding>>,
     open: std::slice::Iter<'a, Finding>,
     placed: std::iter::Peekable<std::slice::Iter<'a, Finding>>,
     /// The next finding of the batches, looked at but not yet given out.
@@ -200,20 +209,28 @@ impl<'a> Iter<'a> {
             if let Some(f) = self.current.next() {
                 return Some(Cow::Owned(f));
             }
-            let Some(block) = self.store.sealed.get(self.next_block) else {
+            if let Some(block) = self.decoded.pop_front() {
+                self.current = block.into_iter();
+                continue;
+            }
+            let sealed = &self.store.sealed[self.next_block.min(self.store.sealed.len())..];
+            if sealed.is_empty() {
                 return self.open.next().map(Cow::Borrowed);
-            };
-            self.next_block += 1;
-            let decoded = lz4_flex::decompress_size_prepended(&block.bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    postcard::from_bytes::<Vec<Finding>>(&bytes).map_err(|e| e.to_string())
-                });
-            match decoded {
-                Ok(findings) => self.current = findings.into_iter(),
-                // Only our own bytes are read here; a failure would be a bug, said rather than
-                // hidden.
-                Err(e) => tracing::error!("a block of findings could not be read back: {e}"),
+            }
+            // The next blocks decoded on every core at once, a few per thread: the reader
+            // (a report being written) would otherwise wait on one core for each.
+            use rayon::prelude::*;
+            let ahead = sealed.len().min(rayon::current_num_threads().max(1) * 2);
+            self.next_block += ahead;
+            let decoded: Vec<Result<Vec<Finding>, String>> =
+                sealed[..ahead].par_iter().map(unseal).collect();
+            for block in decoded {
+                match block {
+                    Ok(findings) => self.decoded.push_back(findings),
+                    // Only our own bytes are read here; a failure would be a bug, said rather
+                    // than hidden.
+                    Err(e) => tracing::error!("a block of findings could not be read back: {e}"),
+                }
             }
         }
     }

@@ -185,6 +185,7 @@ impl<'a> LineageBuilder<'a> {
             Err(e) => return Some(Err(e)),
         };
         self.announce();
+        let clock = crate::progress::Clock::start();
         let budget = std::sync::atomic::AtomicUsize::new(self.body_budget);
         let read: Result<Vec<Vec<ScannedModel>>, SourceError> = parts
             .into_par_iter()
@@ -203,10 +204,12 @@ impl<'a> LineageBuilder<'a> {
             Err(e) => return Some(Err(e)),
         };
         self.body_budget = budget.into_inner();
+        clock.mark("scanned");
         // Of one id read twice, the later stands.
         read.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
         read.dedup_by(|later, kept| later.id == kept.id);
         let ids: Vec<String> = read.iter().map(|m| m.id.clone()).collect();
+        clock.mark("sorted");
         self.lineage.reserve(read.len());
         for scanned in read {
             let node = self.insert_read(&scanned.id, scanned.model);
@@ -214,6 +217,7 @@ impl<'a> LineageBuilder<'a> {
                 self.prefetched.insert((node, file.path), file.text);
             }
         }
+        clock.mark("inserted");
         // The parents the source lacks, as a walk upward reads them: one generation above.
         if self.max_depth > 0 {
             let mut missing: Vec<String> = self
@@ -471,30 +475,42 @@ impl<'a> LineageBuilder<'a> {
 
     /// Reads the licence files of the given (already fetched) models, all at once.
     pub async fn add_files(&mut self, ids: &[String]) {
-        let mut wanted: Vec<(NodeIndex, String, String)> = Vec::new();
-        // What `wanted` holds, to look up: a family's children share their parent's code files,
-        // and a search of the list for each would be quadratic in the family.
-        let mut held: HashSet<(NodeIndex, String)> = HashSet::new();
-        for node in ids.iter().filter_map(|id| self.lineage.find(id)) {
-            let Some(model) = self.lineage.node(node).model() else {
-                continue;
-            };
-            for path in licence_files(&model.info) {
-                held.insert((node, path.clone()));
-                wanted.push((node, model.info.id.to_string(), path));
-            }
-            // Custom code shared by name with an ancestor: both sides, to compare their headers.
-            for ancestor in self.lineage.ancestors(node) {
-                let Some(theirs) = self.lineage.node(ancestor.node).model() else {
-                    continue;
+        use rayon::prelude::*;
+        // What each model asks for, worked out on every core (a whole snapshot's models are
+        // millions): its licence files, and code it shares by name with an ancestor (both
+        // sides, to compare their headers), the latter `true` for "if not asked for already".
+        let lineage = &self.lineage;
+        let asked: Vec<Vec<(NodeIndex, &str, String, bool)>> = ids
+            .par_iter()
+            .filter_map(|id| lineage.find(id))
+            .map(|node| {
+                let mut asked = Vec::new();
+                let Some(model) = lineage.node(node).model() else {
+                    return asked;
                 };
-                for path in shared_code_files(&model.info, &theirs.info) {
-                    for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
-                        if held.insert((n, path.clone())) {
-                            wanted.push((n, id.to_string(), path.clone()));
+                for path in licence_files(&model.info) {
+                    asked.push((node, &*model.info.id, path, false));
+                }
+                for ancestor in lineage.ancestors(node) {
+                    let Some(theirs) = lineage.node(ancestor.node).model() else {
+                        continue;
+                    };
+                    for path in shared_code_files(&model.info, &theirs.info) {
+                        for (n, id) in [(node, &model.info.id), (ancestor.node, &theirs.info.id)] {
+                            asked.push((n, &**id, path.clone(), true));
                         }
                     }
                 }
+                asked
+            })
+            .collect();
+        // Then each file once, in the models' order: a family's children share their parent's
+        // code files, and a search of the list for each would be quadratic in the family.
+        let mut wanted: Vec<(NodeIndex, String, String)> = Vec::new();
+        let mut held: HashSet<(NodeIndex, String)> = HashSet::new();
+        for (node, id, path, unless_held) in asked.into_iter().flatten() {
+            if held.insert((node, path.clone())) || !unless_held {
+                wanted.push((node, id.to_string(), path));
             }
         }
         let source = self.source;

@@ -77,19 +77,21 @@ fn write_list<T: Serialize + Send + Sync>(
         let written: Vec<io::Result<Vec<u8>>> = chunks
             .par_iter()
             .map(|chunk| {
-                let mut bytes = Vec::new();
+                // A report's entries run to hundreds of bytes each.
+                let mut bytes = Vec::with_capacity(chunk.len() * 1024);
                 let mut one = Vec::new();
                 for item in chunk {
                     one.clear();
                     escape::json::to_writer_pretty(&mut one, item).map_err(other)?;
                     // Two levels in: the list's, and the object's around it.
                     bytes.extend_from_slice(b",\n    ");
-                    for &b in &one {
-                        bytes.push(b);
-                        if b == b'\n' {
-                            bytes.extend_from_slice(b"    ");
-                        }
+                    let mut rest = &one[..];
+                    while let Some(end) = memchr::memchr(b'\n', rest) {
+                        bytes.extend_from_slice(&rest[..=end]);
+                        bytes.extend_from_slice(b"    ");
+                        rest = &rest[end + 1..];
                     }
+                    bytes.extend_from_slice(rest);
                 }
                 Ok(bytes)
             })

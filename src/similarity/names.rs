@@ -7,18 +7,68 @@ use std::collections::HashMap;
 /// when looking for candidates.
 const COMMON_SHARE: f64 = 0.2;
 
+/// One feature of a name: a character 3-gram, its chars packed 21 bits each, or a word token
+/// (`#word`, held without the `#`). Millions of names are cut into features, so a gram is no
+/// string of its own. Features order as their text does (a gram holds no `#`): gram ids are
+/// given in sorted order, and scores summed in gram order, so they must.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Feature {
+    Gram(u64),
+    Word(Box<str>),
+}
+
+impl Feature {
+    fn gram(chars: &[char]) -> Feature {
+        Feature::Gram(
+            chars
+                .iter()
+                .fold(0, |packed, &c| packed << 21 | u64::from(c)),
+        )
+    }
+
+    /// The first char of a gram (its highest 21 bits).
+    fn first(gram: u64) -> char {
+        char::from_u32((gram >> 42) as u32).unwrap_or_default()
+    }
+}
+
+impl Ord for Feature {
+    fn cmp(&self, other: &Feature) -> std::cmp::Ordering {
+        match (self, other) {
+            // Three chars each: the packed numbers order as the chars do, as their UTF-8 does.
+            (Feature::Gram(a), Feature::Gram(b)) => a.cmp(b),
+            (Feature::Word(a), Feature::Word(b)) => a.cmp(b),
+            // `#` against a gram's first char, which is never `#`.
+            (Feature::Gram(g), Feature::Word(_)) => Feature::first(*g).cmp(&'#'),
+            (Feature::Word(_), Feature::Gram(g)) => '#'.cmp(&Feature::first(*g)),
+        }
+    }
+}
+
+impl PartialOrd for Feature {
+    fn partial_cmp(&self, other: &Feature) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// The features of a name: character 3-grams of the normalised name (with ^ and $ marking its
 /// ends) and its word tokens.
-fn features(name: &str) -> Vec<String> {
+fn features(name: &str) -> Vec<Feature> {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    let joined = format!("^{}$", words.join(" "));
-    let chars: Vec<char> = joined.chars().collect();
-    let mut out: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
-    out.extend(words.into_iter().map(|w| format!("#{w}")));
+    let mut chars: Vec<char> = vec!['^'];
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            chars.push(' ');
+        }
+        chars.extend(word.chars());
+    }
+    chars.push('$');
+    let mut out: Vec<Feature> = chars.windows(3).map(Feature::gram).collect();
+    out.extend(words.into_iter().map(|w| Feature::Word(w.into())));
     out
 }
 
@@ -44,7 +94,7 @@ pub struct NameIndex {
 #[derive(Default)]
 pub struct Vocabulary {
     /// foldhash: a whole-Hub audit looks up every gram of millions of names.
-    ids: HashMap<String, u32, foldhash::fast::RandomState>,
+    ids: HashMap<Feature, u32, foldhash::fast::RandomState>,
     idf: Vec<f64>,
     /// Names holding each gram.
     df: Vec<f64>,
@@ -59,9 +109,9 @@ const NAMES_PER_STEP: usize = 16_384;
 pub struct Weighed(Vec<(u32, f64)>);
 
 /// Each distinct feature with its count, sorted by feature.
-fn counts(mut features: Vec<String>) -> Vec<(String, f64)> {
+fn counts(mut features: Vec<Feature>) -> Vec<(Feature, f64)> {
     features.sort_unstable();
-    let mut tf: Vec<(String, f64)> = Vec::with_capacity(features.len());
+    let mut tf: Vec<(Feature, f64)> = Vec::with_capacity(features.len());
     for f in features {
         match tf.last_mut() {
             Some((g, c)) if *g == f => *c += 1.0,
@@ -88,7 +138,7 @@ impl Vocabulary {
         // of the pool's threads (a build inside a check, which other checks may wait on: its
         // thread must not take up their work meanwhile); ids are given in order.
         let parallel = rayon::current_thread_index().is_none();
-        let mut docs: Vec<Vec<(String, f64)>> = Vec::new();
+        let mut docs: Vec<Vec<(Feature, f64)>> = Vec::new();
         let mut chunk: Vec<&str> = Vec::with_capacity(NAMES_PER_STEP);
         while names.peek().is_some() {
             chunk.clear();
@@ -133,7 +183,7 @@ impl Vocabulary {
 
     /// Counts weighed by IDF and L2-normalised (squares summed in gram order); grams outside
     /// the vocabulary are dropped.
-    fn weigh(&self, tf: &[(String, f64)]) -> Weighed {
+    fn weigh(&self, tf: &[(Feature, f64)]) -> Weighed {
         let mut v: Vec<(u32, f64)> = tf
             .iter()
             .filter_map(|(g, c)| self.ids.get(g).map(|&id| (id, c * self.idf[id as usize])))
@@ -265,7 +315,48 @@ impl NameIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::NameIndex;
+    use super::{Feature, NameIndex, counts, features};
+
+    /// A feature as text, as features were once held: `#word`, or the gram's three chars.
+    fn text(f: &Feature) -> String {
+        match f {
+            Feature::Word(w) => format!("#{w}"),
+            Feature::Gram(g) => [g >> 42, (g >> 21) & 0x1f_ffff, g & 0x1f_ffff]
+                .iter()
+                .map(|&c| char::from_u32(c as u32).unwrap())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn features_order_as_their_text_does() {
+        let names = [
+            "Llama-2-7b-chat-hf",
+            "Qwen2.5-Coder-7B-Instruct-GGUF",
+            "stable_diffusion 2 1",
+            "Ünïcödé-模型-v1",
+            "a",
+            "#",
+            "zz-ZZ-00",
+        ];
+        let mut all: Vec<Feature> = names.iter().flat_map(|n| features(n)).collect();
+        assert!(all.iter().any(|f| text(f) == "^ll"));
+        assert!(all.iter().any(|f| text(f) == "#模型"));
+        all.sort();
+        let mut texts: Vec<String> = all.iter().map(text).collect();
+        let in_feature_order = texts.clone();
+        texts.sort();
+        assert_eq!(in_feature_order, texts);
+        // Counted features are one per distinct text, as before.
+        let counted = counts(features("llama-llama-llama"));
+        assert_eq!(
+            counted
+                .iter()
+                .find(|(f, _)| text(f) == "#llama")
+                .map(|x| x.1),
+            Some(3.0)
+        );
+    }
 
     #[test]
     fn close_names_score_high_and_unrelated_low() {

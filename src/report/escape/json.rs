@@ -43,8 +43,17 @@ impl<F: Formatter> Formatter for Guarded<F> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Most text is ASCII needing nothing: only bytes that may start an escape are decoded.
+        // Most text is ASCII needing nothing, which is checked a vector at a time: serde_json
+        // hands over fragments with C0 controls, quotes and backslashes already cut out, so the
+        // one ASCII control left to find is DEL.
         let bytes = fragment.as_bytes();
+        if bytes.is_ascii()
+            && memchr::memchr3(b'<', b'>', b'&', bytes).is_none()
+            && memchr::memchr(0x7f, bytes).is_none()
+        {
+            return writer.write_all(bytes);
+        }
+        // Else only bytes that may start an escape are decoded.
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
