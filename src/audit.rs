@@ -239,6 +239,7 @@ impl Auditor<'_> {
                 finder.get_or_init(|| checks::ParentFinder::for_suggestions(&lineage));
             }
         }
+        clock.mark("names indexed");
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }

@@ -15,7 +15,8 @@ pub trait Progress: Send + Sync {
 }
 
 /// Where a run's time and memory go, logged at debug level (`PEDIGREE_LOG=pedigree=debug`)
-/// as each phase ends: the seconds since the clock started and the resident memory then.
+/// as each phase ends: the seconds since the clock started, the CPU seconds the process has
+/// spent (both cores busy: twice the wall time), and the resident memory then.
 pub struct Clock(std::time::Instant);
 
 impl Clock {
@@ -26,21 +27,29 @@ impl Clock {
     /// Logs the end of a phase.
     pub fn mark(&self, phase: &str) {
         if tracing::enabled!(tracing::Level::DEBUG) {
+            let (cpu, resident) = usage();
             tracing::debug!(
-                "{phase}: {:.2?}, resident {} MB",
+                "{phase}: {:.2?}, process CPU {cpu:.2} s, resident {} MB",
                 self.0.elapsed(),
-                resident_bytes() >> 20
+                resident >> 20
             );
         }
     }
 }
 
-/// The process's resident memory now (0 where /proc does not say).
-fn resident_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb << 10)
+/// The process's CPU seconds so far and its resident bytes now (zeros where /proc does not say).
+fn usage() -> (f64, u64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command's `)`: utime and stime are the 12th and 13th, in clock ticks
+    // (100 a second on Linux), and rss the 22nd, in pages (4 KiB).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    ((field(11) + field(12)) as f64 / 100.0, field(21) * 4096)
 }

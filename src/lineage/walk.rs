@@ -200,7 +200,12 @@ impl<'a> LineageBuilder<'a> {
             })
             .collect();
         let mut read: Vec<ScannedModel> = match read {
-            Ok(parts) => parts.into_iter().flatten().collect(),
+            Ok(parts) => {
+                // Sized once: a million models grown by doubling are copied twice over.
+                let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+                all.extend(parts.into_iter().flatten());
+                all
+            }
             Err(e) => return Some(Err(e)),
         };
         self.body_budget = budget.into_inner();

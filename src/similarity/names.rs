@@ -275,9 +275,56 @@ impl NameIndex {
         index
     }
 
-    /// The vocabulary alone, for comparing given names ([`Vocabulary::similarity`]).
+    /// The vocabulary alone, for comparing given names ([`Vocabulary::similarity`]): built on
+    /// every core (a whole snapshot's names are millions), with the ids and counts
+    /// [`Vocabulary::build`] gives; inside the pool's threads, as that builds it.
     pub fn vocabulary_of<'a>(names: impl IntoIterator<Item = &'a str>) -> Vocabulary {
-        Vocabulary::build(names, |_| {})
+        use rayon::prelude::*;
+        if rayon::current_thread_index().is_some() {
+            return Vocabulary::build(names, |_| {});
+        }
+        let names: Vec<&str> = names.into_iter().collect();
+        // Each distinct gram with where it first comes (the name, and its place among that
+        // name's sorted grams), and how many names hold it: per chunk of names, then merged.
+        // (name, place among its grams) of a gram's first coming, and the names holding it.
+        type Found = ((usize, usize), u64);
+        type Seen = HashMap<Feature, Found, foldhash::fast::RandomState>;
+        let seen: Seen = names
+            .par_chunks(NAMES_PER_STEP)
+            .enumerate()
+            .map(|(chunk_at, chunk)| {
+                let mut seen = Seen::default();
+                for (i, name) in chunk.iter().enumerate() {
+                    let at = chunk_at * NAMES_PER_STEP + i;
+                    for (place, (gram, _)) in counts(features(name)).into_iter().enumerate() {
+                        seen.entry(gram).or_insert(((at, place), 0)).1 += 1;
+                    }
+                }
+                seen
+            })
+            .reduce(Seen::default, |mut a, mut b| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                for (gram, (first, count)) in b {
+                    let entry = a.entry(gram).or_insert((first, 0));
+                    entry.0 = entry.0.min(first);
+                    entry.1 += count;
+                }
+                a
+            });
+        // Ids in order of first coming, as a sequential build gives them.
+        let mut grams: Vec<(Feature, Found)> = seen.into_iter().collect();
+        grams.par_sort_unstable_by_key(|(_, (first, _))| *first);
+        let mut v = Vocabulary::default();
+        v.ids.reserve(grams.len());
+        for (id, (gram, (_, count))) in grams.into_iter().enumerate() {
+            v.ids.insert(gram, id as u32);
+            v.df.push(count as f64);
+        }
+        v.names = names.len().max(1) as f64;
+        v.idf = v.df.iter().map(|d| (v.names / d).ln() + 1.0).collect();
+        v
     }
 
     pub fn vocabulary(&self) -> &Vocabulary {
@@ -325,6 +372,30 @@ mod tests {
                 .iter()
                 .map(|&c| char::from_u32(c as u32).unwrap())
                 .collect(),
+        }
+    }
+
+    #[test]
+    fn the_parallel_vocabulary_is_the_sequential_one() {
+        let names: Vec<String> = (0..40_000)
+            .map(|i| {
+                format!(
+                    "Model-{}-v{}-{}",
+                    i % 977,
+                    i % 13,
+                    ["chat", "base", "GGUF", "模型"][i % 4]
+                )
+            })
+            .collect();
+        let refs = || names.iter().map(String::as_str);
+        let parallel = NameIndex::vocabulary_of(refs());
+        let sequential = super::Vocabulary::build(refs(), |_| {});
+        assert_eq!(parallel.names, sequential.names);
+        assert_eq!(parallel.df, sequential.df);
+        assert_eq!(parallel.idf, sequential.idf);
+        assert_eq!(parallel.ids.len(), sequential.ids.len());
+        for (gram, id) in &sequential.ids {
+            assert_eq!(parallel.ids.get(gram), Some(id), "{gram:?}");
         }
     }
 
