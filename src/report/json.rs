@@ -74,15 +74,17 @@ fn write_list<T: Serialize + Send + Sync>(
         while chunks.len() < threads * 4 && items.peek().is_some() {
             chunks.push(items.by_ref().take(CHUNK).collect());
         }
+        // Each chunk is consumed by the thread that writes it, so its items (findings read
+        // back from their blocks, strings and all) are freed on every core, not one.
         let written: Vec<io::Result<Vec<u8>>> = chunks
-            .par_iter()
+            .into_par_iter()
             .map(|chunk| {
                 // A report's entries run to hundreds of bytes each.
                 let mut bytes = Vec::with_capacity(chunk.len() * 1024);
                 let mut one = Vec::new();
                 for item in chunk {
                     one.clear();
-                    escape::json::to_writer_pretty(&mut one, item).map_err(other)?;
+                    escape::json::to_writer_pretty(&mut one, &item).map_err(other)?;
                     // Two levels in: the list's, and the object's around it.
                     bytes.extend_from_slice(b",\n    ");
                     let mut rest = &one[..];
