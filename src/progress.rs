@@ -53,3 +53,26 @@ fn usage() -> (f64, u64) {
     };
     ((field(11) + field(12)) as f64 / 100.0, field(21) * 4096)
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn usage_reads_this_process() {
+        let (cpu, resident) = super::usage();
+        // A test binary holds at least a few MB, and has spent some CPU getting here.
+        assert!(resident > 1 << 20, "{resident}");
+        // Busy until the CPU seconds read move on (a tick is 10 ms; a loaded machine may take
+        // a while to give them), or 10 s.
+        let busy = std::time::Instant::now();
+        let mut x = 0u64;
+        let mut later = cpu;
+        while later <= cpu && busy.elapsed() < std::time::Duration::from_secs(10) {
+            for _ in 0..1_000_000 {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+            later = super::usage().0;
+        }
+        assert!(later > cpu, "{cpu} then {later}");
+    }
+}

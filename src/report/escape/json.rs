@@ -125,4 +125,27 @@ mod tests {
             value
         );
     }
+
+    #[test]
+    fn one_odd_char_in_plain_ascii_is_still_escaped() {
+        // Each the only char to escape in an ASCII fragment: what the fast path must not miss.
+        for (raw, escaped) in [
+            ('\u{7f}', "\\u007f"),
+            ('<', "\\u003c"),
+            ('>', "\\u003e"),
+            ('&', "\\u0026"),
+        ] {
+            let message = format!("plain ascii {raw} and more plain ascii");
+            let mut out = Vec::new();
+            to_writer_pretty(&mut out, &serde_json::json!({ "m": message })).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(!text.contains(raw), "{raw:?} in {text}");
+            assert!(text.contains(escaped), "{escaped} not in {text}");
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back["m"], message);
+        }
+        let mut out = Vec::new();
+        to_writer_pretty(&mut out, &"plain ascii, nothing to escape").unwrap();
+        assert_eq!(out, b"\"plain ascii, nothing to escape\"");
+    }
 }

@@ -9,8 +9,14 @@ use std::fmt::Write;
 /// Card text as Markdown text. Backslash escapes for what would start emphasis, code, links,
 /// tables, strikethrough and maths; entities for `<`, `>` and `&` (no raw HTML, no `<...>`
 /// autolinks); zero-width spaces in mentions, references and URLs ([`unlinked`]); the first
-/// character escaped when it could open a block (heading, list, quote, workflow command).
+/// character escaped when it could open a block (heading, list, quote, workflow command), after
+/// the up to three spaces that may come before a block's marker.
 pub fn text(text: &str) -> String {
+    escaped(text, true)
+}
+
+/// [`text`]; `line_start` when the text may start a line (the block markers are escaped then).
+fn escaped(text: &str, line_start: bool) -> String {
     let shown = visible(text);
     let unlinked = unlinked(&shown);
     let mut out = String::with_capacity(unlinked.len() + 8);
@@ -23,13 +29,21 @@ pub fn text(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            // A line that starts with these opens a block (or, `::`, a workflow command).
-            '#' | '-' | '+' | '=' | ':' | '{' | '}' if i == 0 => {
+            // A line that starts with these, after spaces or none, opens a block (or, `::`, a
+            // workflow command). Text is one line: `visible` showed its line breaks and tabs.
+            '#' | '-' | '+' | '=' | ':' | '{' | '}'
+                if line_start && unlinked[..i].bytes().all(|b| b == b' ') =>
+            {
                 out.push('\\');
                 out.push(c);
             }
             // `1.` or `1)` at the start opens a list.
-            '.' | ')' if unlinked[..i].bytes().all(|b| b.is_ascii_digit()) && i > 0 => {
+            '.' | ')'
+                if line_start && {
+                    let number = unlinked[..i].trim_start_matches(' ');
+                    !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+                } =>
+            {
                 out.push('\\');
                 out.push(c);
             }
@@ -82,8 +96,8 @@ pub fn message(message: &str, in_table: bool) -> String {
             (true, false) if in_table => out.push_str(&cell_code(part)),
             (true, false) => out.push_str(&code(part)),
             (false, _) if i == 0 => out.push_str(&text(part)),
-            // Only the message's first character opens a line.
-            (false, _) => out.push_str(&text(&format!(" {part}"))[1..]),
+            // Only the message's start opens a line.
+            (false, _) => out.push_str(&escaped(&format!(" {part}"), false)[1..]),
         }
     }
     out
@@ -136,6 +150,22 @@ mod tests {
         for live in ["<img", "<!--", "@org", "#123", "](", "://", "\n", "\u{1b}"] {
             assert!(!out.contains(live), "{live:?} in {out}");
         }
+    }
+
+    #[test]
+    fn block_markers_after_leading_spaces_are_escaped() {
+        for (card, shown) in [
+            (" # h", " \\# h"),
+            ("   - item", "   \\- item"),
+            ("  12. item", "  12\\. item"),
+            ("# h", "\\# h"),
+            ("a # b - c 1. d", "a # b - c 1. d"),
+        ] {
+            assert_eq!(text(card), shown);
+            no_live_markup(&text(card));
+        }
+        // Past a message's start, nothing opens a line: no escape is added there.
+        assert_eq!(message("`x` - y", false), "`x` - y");
     }
 
     #[test]
