@@ -110,21 +110,20 @@ impl Auditor<'_> {
                     .map_err(|e| Error::Usage(e.to_string()))?,
             },
         };
-        let clock = crate::progress::Clock::start();
         if upward {
             builder.add_upward(&ids).await;
         }
         if self.datasets {
             builder.add_datasets(&ids).await;
         }
-        clock.mark("datasets read");
+        crate::progress::phase_done("ancestors and datasets read");
         builder.add_files(&ids).await;
-        clock.mark("files read");
+        crate::progress::phase_done("files read");
         if let Target::Model(id) = target {
             builder.add_candidates(id).await;
         }
         let lineage = builder.finish();
-        clock.mark("lineage finished");
+        crate::progress::phase_done("lineage finished");
         let incomplete = unread(&lineage, &family.errors);
         // A rejected token makes every answer doubtful: the run stops, whatever was read.
         if let Some(rejected) = incomplete
@@ -175,7 +174,6 @@ impl Auditor<'_> {
     }
 
     pub async fn run(&self, target: &Target) -> Result<Report> {
-        let clock = crate::progress::Clock::start();
         let Walked {
             mut lineage,
             audited,
@@ -183,7 +181,7 @@ impl Auditor<'_> {
             truncated,
             incomplete,
         } = self.walk(target).await?;
-        clock.mark("read");
+        crate::progress::phase_done("read");
         let cycles = lineage.cycles();
         let finder = std::sync::OnceLock::new();
         let base = Context {
@@ -239,7 +237,7 @@ impl Auditor<'_> {
                 finder.get_or_init(|| checks::ParentFinder::for_suggestions(&lineage));
             }
         }
-        clock.mark("names indexed");
+        crate::progress::phase_done("names indexed");
         if let Some(p) = self.progress {
             p.stage("checking", Some(order.len() as u64));
         }
@@ -283,7 +281,7 @@ impl Auditor<'_> {
             // Freed on every core: a subject holds its ancestors and licence files.
             subjects.into_par_iter().for_each(drop);
         }
-        clock.mark("checked");
+        crate::progress::phase_done("checked");
         let (late, summary) = sink.finish();
         for finding in placed.into_iter().chain(late) {
             findings.insert(finding);
@@ -291,7 +289,7 @@ impl Auditor<'_> {
         let datasets = dataset_entries(&lineage, self.catalogue);
         let models = self.model_entries(&mut lineage, &audited);
         let summary = Summary::count(&findings, audited.len(), summary.waived);
-        clock.mark("report entries made");
+        crate::progress::phase_done("report entries made");
         Ok(Report {
             tool: Tool::default(),
             models,

@@ -310,9 +310,9 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
         runtime,
         ..
     } = &opened;
-    let clock = pedigree::progress::Clock::start();
+    pedigree::progress::phases_begin();
     let mut report = runtime.block_on(auditor.run(target))?;
-    clock.mark("audited");
+    pedigree::progress::phase_done("audited");
     if let Some(bar) = &bar {
         bar.done();
     }
@@ -334,7 +334,7 @@ fn audit(request: Request, opts: AuditOpts) -> Result<u8> {
     for (format, file) in &opts.also {
         write_report(&report, docs, *format, Some(file))?;
     }
-    clock.mark("report written");
+    pedigree::progress::phase_done("report written");
     // Step outputs for GitHub Actions: counts a workflow can branch on.
     if let Some(path) = std::env::var_os("GITHUB_OUTPUT") {
         let s = &report.summary;

@@ -14,27 +14,29 @@ pub trait Progress: Send + Sync {
     fn waiting(&self, _why: Option<(&str, Duration)>) {}
 }
 
-/// Where a run's time and memory go, logged at debug level (`PEDIGREE_LOG=pedigree=debug`)
-/// as each phase ends: the seconds since the clock started, the CPU seconds the process has
-/// spent (both cores busy: twice the wall time), and the resident memory then.
-pub struct Clock(std::time::Instant);
-
-impl Clock {
-    pub fn start() -> Clock {
-        Clock(std::time::Instant::now())
+/// Where a run's time and memory go: logs the end of a phase at debug level
+/// (`PEDIGREE_LOG=pedigree=debug`) with the seconds since the first phase began, the CPU
+/// seconds the process has spent (both cores busy: twice the wall time), and the resident
+/// memory then. One clock for the whole run, so the phases read as one timeline.
+pub fn phase_done(phase: &str) {
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let (cpu, resident) = usage();
+        tracing::debug!(
+            "{phase}: {:.2?}, process CPU {cpu:.2} s, resident {} MB",
+            started().elapsed(),
+            resident >> 20
+        );
     }
+}
 
-    /// Logs the end of a phase.
-    pub fn mark(&self, phase: &str) {
-        if tracing::enabled!(tracing::Level::DEBUG) {
-            let (cpu, resident) = usage();
-            tracing::debug!(
-                "{phase}: {:.2?}, process CPU {cpu:.2} s, resident {} MB",
-                self.0.elapsed(),
-                resident >> 20
-            );
-        }
-    }
+/// Starts the clock of [`phase_done`] (else its first call does).
+pub fn phases_begin() {
+    started();
+}
+
+fn started() -> std::time::Instant {
+    static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(std::time::Instant::now)
 }
 
 /// The process's CPU seconds so far and its resident bytes now (zeros where /proc does not say).

@@ -213,7 +213,7 @@ impl<'a> Iter<'a> {
                 self.current = block.into_iter();
                 continue;
             }
-            let sealed = &self.store.sealed[self.next_block.min(self.store.sealed.len())..];
+            let sealed = &self.store.sealed[self.next_block..];
             if sealed.is_empty() {
                 return self.open.next().map(Cow::Borrowed);
             }

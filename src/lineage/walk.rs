@@ -185,7 +185,6 @@ impl<'a> LineageBuilder<'a> {
             Err(e) => return Some(Err(e)),
         };
         self.announce();
-        let clock = crate::progress::Clock::start();
         let budget = std::sync::atomic::AtomicUsize::new(self.body_budget);
         let read: Result<Vec<Vec<ScannedModel>>, SourceError> = parts
             .into_par_iter()
@@ -209,12 +208,12 @@ impl<'a> LineageBuilder<'a> {
             Err(e) => return Some(Err(e)),
         };
         self.body_budget = budget.into_inner();
-        clock.mark("scanned");
+        crate::progress::phase_done("scanned");
         // Of one id read twice, the later stands.
         read.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
         read.dedup_by(|later, kept| later.id == kept.id);
         let ids: Vec<String> = read.iter().map(|m| m.id.clone()).collect();
-        clock.mark("sorted");
+        crate::progress::phase_done("sorted");
         self.lineage.reserve(read.len());
         for scanned in read {
             let node = self.insert_read(&scanned.id, scanned.model);
@@ -222,7 +221,7 @@ impl<'a> LineageBuilder<'a> {
                 self.prefetched.insert((node, file.path), file.text);
             }
         }
-        clock.mark("inserted");
+        crate::progress::phase_done("inserted");
         // The parents the source lacks, as a walk upward reads them: one generation above.
         if self.max_depth > 0 {
             let mut missing: Vec<String> = self

@@ -29,15 +29,7 @@ fn fnv1a(words: &[&str]) -> u64 {
     hash
 }
 
-/// Lowercase words of letters and digits: Markdown, HTML and punctuation fall away.
-pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// How many words [`words`] would return, without building them.
+/// How many words [`Words::of`] would find, without building them.
 /// ASCII letters and digits, by byte.
 const ASCII_ALPHANUMERIC: [bool; 128] = {
     let mut table = [false; 128];
@@ -69,37 +61,46 @@ pub fn word_count(text: &str) -> usize {
     count
 }
 
-/// [`words`] laid end to end in one string, with each word's end: a card's words without an
-/// allocation each (cards are shingled by the million).
-fn words_flat(text: &str) -> (String, Vec<usize>) {
-    let mut flat = String::with_capacity(text.len());
-    let mut ends = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
+/// Lowercase words of letters and digits (Markdown, HTML and punctuation fall away), laid end to
+/// end in one string: a card's words without an allocation each (cards are shingled by the
+/// million).
+struct Words {
+    flat: String,
+    ends: Vec<usize>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
+        let mut flat = String::with_capacity(text.len());
+        let mut ends = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            if word.is_ascii() {
+                flat.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                // The whole word at once: lowercasing reads context (a final sigma).
+                flat.push_str(&word.to_lowercase());
+            }
+            ends.push(flat.len());
         }
-        if word.is_ascii() {
-            flat.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            // The whole word at once: lowercasing reads context (a final sigma).
-            flat.push_str(&word.to_lowercase());
-        }
-        ends.push(flat.len());
+        Words { flat, ends }
     }
-    (flat, ends)
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ends.iter().scan(0, |start, &end| {
+            let word = &self.flat[*start..end];
+            *start = end;
+            Some(word)
+        })
+    }
 }
 
 impl Shingles {
     pub fn of(text: &str) -> Shingles {
-        let (flat, ends) = words_flat(text);
-        let refs: Vec<&str> = ends
-            .iter()
-            .scan(0, |start, &end| {
-                let word = &flat[*start..end];
-                *start = end;
-                Some(word)
-            })
-            .collect();
+        let words = Words::of(text);
+        let refs: Vec<&str> = words.iter().collect();
         let mut hashes: Vec<u64> = if refs.len() < SHINGLE_WORDS {
             // A very short text is one shingle of what it has.
             if refs.is_empty() {
@@ -173,21 +174,22 @@ impl Shingles {
 mod tests {
     use super::*;
 
+    /// The definition of a card's words, a string each.
+    fn words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+
     #[test]
-    fn flat_words_are_the_words() {
+    fn words_are_the_lowercased_runs_of_letters_and_digits() {
         let text = "ΟΔΟΣ Σ.  Llama-2 is *licensed* under the İstanbul (c) 2024 — 模型 ok";
-        let (flat, ends) = words_flat(text);
-        let mut start = 0;
-        let flat: Vec<&str> = ends
-            .iter()
-            .map(|&end| {
-                let w = &flat[start..end];
-                start = end;
-                w
-            })
-            .collect();
-        assert_eq!(flat, words(text));
-        assert_eq!(flat[0], "οδος");
+        let expected = words(text);
+        let words = Words::of(text);
+        assert_eq!(words.iter().collect::<Vec<_>>(), expected);
+        assert_eq!(words.iter().next(), Some("οδος"));
+        assert_eq!(word_count(text), expected.len());
     }
 
     #[test]
@@ -214,6 +216,8 @@ mod tests {
         #[test]
         fn word_count_counts_the_words(text in proptest::prelude::any::<String>()) {
             proptest::prop_assert_eq!(word_count(&text), words(&text).len());
+            let found = Words::of(&text);
+            proptest::prop_assert_eq!(found.iter().collect::<Vec<_>>(), words(&text));
         }
     }
 

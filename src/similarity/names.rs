@@ -171,9 +171,18 @@ impl Vocabulary {
                 each(&grams);
             }
         }
-        v.names = count.max(1) as f64;
-        v.idf = v.df.iter().map(|d| (v.names / d).ln() + 1.0).collect();
+        v.weigh_grams(count);
         v
+    }
+
+    /// The names' count and each gram's IDF, once every gram's document frequency is known.
+    fn weigh_grams(&mut self, names: usize) {
+        self.names = names.max(1) as f64;
+        self.idf = self
+            .df
+            .iter()
+            .map(|d| (self.names / d).ln() + 1.0)
+            .collect();
     }
 
     /// Grams found in more than [`COMMON_SHARE`] of the names say nothing.
@@ -322,8 +331,7 @@ impl NameIndex {
             v.ids.insert(gram, id as u32);
             v.df.push(count as f64);
         }
-        v.names = names.len().max(1) as f64;
-        v.idf = v.df.iter().map(|d| (v.names / d).ln() + 1.0).collect();
+        v.weigh_grams(names.len());
         v
     }
 
