@@ -105,8 +105,21 @@ fn is_tokenizer(name: &str) -> bool {
         || (name.ends_with(".model") && (name.contains("spiece") || name.contains("sentencepiece")))
 }
 
+// With memchr's reverse search: std's `rsplit` is a byte loop, and every file every repo of a
+// run lists comes through here.
+
+/// The part of a path after its last `/`.
+fn file_name(path: &str) -> &str {
+    memchr::memrchr(b'/', path.as_bytes()).map_or(path, |at| &path[at + 1..])
+}
+
+/// A name split at its last `.`, if it has one.
+fn stem_and_extension(name: &str) -> Option<(&str, &str)> {
+    memchr::memrchr(b'.', name.as_bytes()).map(|at| (&name[..at], &name[at + 1..]))
+}
+
 fn role(path: &str) -> FileRole {
-    let name = path.rsplit('/').next().unwrap_or(path);
+    let name = file_name(path);
     // Most names are lowercase already: a copy only for those that are not.
     let name: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
         name.to_ascii_lowercase().into()
@@ -136,7 +149,7 @@ fn role(path: &str) -> FileRole {
     if is_tokenizer(&name) {
         return FileRole::Tokenizer;
     }
-    let Some((stem, ext)) = name.rsplit_once('.') else {
+    let Some((stem, ext)) = stem_and_extension(&name) else {
         return FileRole::Other;
     };
     // `model.safetensors.index.json` lists shards; the shards themselves are the weights.
@@ -225,6 +238,15 @@ mod tests {
 
     fn of(files: &[&str], tags: &[&str]) -> Shipped {
         classify(files.iter().copied(), tags.iter().copied())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn names_split_as_std_splits_them(path in "[a./é]{0,12}") {
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            proptest::prop_assert_eq!(file_name(&path), name);
+            proptest::prop_assert_eq!(stem_and_extension(name), name.rsplit_once('.'));
+        }
     }
 
     #[test]
