@@ -8,6 +8,7 @@ use crate::progress::Progress;
 use crate::source::{Listed, ModelRecord, Scanned, Source, SourceError};
 use petgraph::graph::NodeIndex;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Models read at once: bounds the raw records in memory while keeping enough requests in
 /// flight for any concurrency a source allows.
@@ -46,7 +47,7 @@ pub struct LineageBuilder<'a> {
 /// A model as a scan read it, on the thread that read it: ready to be put in the lineage.
 struct ScannedModel {
     at: u64,
-    id: String,
+    id: Arc<str>,
     /// Boxed, as the lineage holds it: sorting the models read moves pointers, not models.
     model: Result<(Box<Model>, Option<String>), SourceError>,
     files: Vec<RepoFile>,
@@ -212,7 +213,7 @@ impl<'a> LineageBuilder<'a> {
         // Of one id read twice, the later stands.
         read.par_sort_unstable_by(|a, b| a.id.cmp(&b.id).then(b.at.cmp(&a.at)));
         read.dedup_by(|later, kept| later.id == kept.id);
-        let ids: Vec<String> = read.iter().map(|m| m.id.clone()).collect();
+        let ids: Vec<String> = read.iter().map(|m| m.id.to_string()).collect();
         crate::progress::phase_done("sorted");
         self.lineage.reserve(read.len());
         for scanned in read {
@@ -241,7 +242,11 @@ impl<'a> LineageBuilder<'a> {
     fn take(&self, scanned: Scanned<'_>, budget: &std::sync::atomic::AtomicUsize) -> ScannedModel {
         use std::sync::atomic::Ordering;
         let model = scanned.record.map(|record| {
-            let (model, body) = Model::from_ref(record, self.catalogue);
+            let (mut model, body) = Model::from_ref(record, self.catalogue);
+            // One allocation of the id for the snapshot's index, the node and the model.
+            if *model.info.id == **scanned.id {
+                model.info.id = Arc::clone(scanned.id);
+            }
             let model = Box::new(model);
             let kept = budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -265,7 +270,7 @@ impl<'a> LineageBuilder<'a> {
         };
         ScannedModel {
             at: scanned.at,
-            id: scanned.id.to_string(),
+            id: Arc::clone(scanned.id),
             model,
             files,
         }
@@ -595,4 +600,40 @@ pub async fn card_shingles(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A whole-snapshot scan holds each id once: the snapshot's index, the lineage's node (and
+    /// its id map) and the model share one allocation.
+    #[tokio::test]
+    async fn a_scan_holds_each_id_once() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        for (id, card) in [
+            ("org/base", "---\nlicense: mit\n---\n# Base\n"),
+            (
+                "org/child",
+                "---\nlicense: mit\nbase_model: org/base\n---\n# Child\n",
+            ),
+        ] {
+            let line = serde_json::json!({"id": id, "readme": card, "siblings": []});
+            writeln!(file, "{line}").unwrap();
+        }
+        let snapshot = crate::source::Snapshot::open(file.path()).unwrap();
+        let catalogue = Catalogue::builtin().unwrap();
+        let mut builder = LineageBuilder::new(&snapshot, &catalogue, 8);
+        let ids = builder.add_every_model().await.unwrap().unwrap();
+        assert_eq!(ids, ["org/base", "org/child"]);
+        let lineage = builder.finish();
+        for id in ids {
+            let node = lineage.node(lineage.find(&id).unwrap());
+            let model = node.model().unwrap();
+            assert!(Arc::ptr_eq(&node.id, &model.info.id), "{id}");
+            // The node, the lineage's id map, the model and the snapshot's index.
+            assert_eq!(Arc::strong_count(&model.info.id), 4, "{id}");
+        }
+    }
 }

@@ -237,7 +237,8 @@ pub struct Scanned<'a> {
     /// Where in the source it was read: when one id is handed over twice (a snapshot listing a
     /// model again), the later one stands.
     pub at: u64,
-    pub id: &'a str,
+    /// Made once by the source, to be shared by everything that holds the id.
+    pub id: &'a std::sync::Arc<str>,
     pub record: Result<RecordRef<'a>, SourceError>,
     pub files: &'a dyn HeldFiles,
 }

@@ -4,11 +4,13 @@
 //! children as positions among them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A model line as a part's reading found it.
 #[derive(Debug)]
 pub(super) struct Entry {
-    pub id: String,
+    /// Shared with the model a scan makes of the line (its id in the lineage).
+    pub id: Arc<str>,
     /// Byte offset and length (line end included) of the line.
     pub at: u64,
     pub len: u32,
@@ -32,8 +34,8 @@ pub(super) struct PartIndex {
 
 #[derive(Debug, Default)]
 pub(super) struct Index {
-    /// Sorted.
-    models: Vec<Box<str>>,
+    /// Sorted; each shared with the lineage's node of the model, when a scan read it.
+    models: Vec<Arc<str>>,
     /// (offset, length) of `models[i]`'s line.
     lines: Vec<(u64, u32)>,
     /// Children of `models[i]` are `children[child_starts[i]..child_starts[i + 1]]`, positions
@@ -43,7 +45,7 @@ pub(super) struct Index {
     /// Children of parents the snapshot does not hold, by the parent's id.
     children_of_absent: HashMap<String, Vec<u32>>,
     /// Datasets, sorted, with the (offset, length) of each one's line.
-    datasets: Vec<Box<str>>,
+    datasets: Vec<Arc<str>>,
     dataset_lines: Vec<(u64, u32)>,
     /// Lines that are neither: (1-based line, reason), in line order.
     pub problems: Vec<(usize, String)>,
@@ -102,7 +104,7 @@ impl Index {
                 parents,
             } = entry;
             if line != REPEATED {
-                index.models.push(id.into_boxed_str());
+                index.models.push(id);
                 index.lines.push((at, len));
             }
             let child = (index.models.len() - 1) as u32;
@@ -110,7 +112,7 @@ impl Index {
         }
         for entry in used(found_datasets, "dataset ", &mut problems) {
             if entry.line != REPEATED {
-                index.datasets.push(entry.id.into_boxed_str());
+                index.datasets.push(entry.id);
                 index.dataset_lines.push((entry.at, entry.len));
             }
         }

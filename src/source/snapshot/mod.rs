@@ -27,14 +27,14 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Bytes of the file per part: enough parts for the cores to share the work evenly, few enough
 /// that a part's start-up is nothing.
 const PART_BYTES: u64 = 8 << 20;
 
 /// What a part's reading hands each model to: its line's offset, its id, and its fields.
-type EachModel<'a> = dyn FnMut(u64, &str, Result<line::Fields<'_>, SourceError>) + 'a;
+type EachModel<'a> = dyn FnMut(u64, &Arc<str>, Result<line::Fields<'_>, SourceError>) + 'a;
 
 /// Skipped lines named in warnings at most.
 const WARNED: usize = 10;
@@ -177,7 +177,7 @@ impl Snapshot {
                 match read {
                     line::Read::Skipped(why) => found.problems.push((here, why)),
                     line::Read::Dataset { id } => found.datasets.push(Entry {
-                        id: id.into_owned(),
+                        id: Arc::from(id),
                         at,
                         len: bytes.len() as u32,
                         line: here,
@@ -188,11 +188,12 @@ impl Snapshot {
                         parents,
                         fields,
                     } => {
+                        let id: Arc<str> = Arc::from(id);
                         if let Some(model) = &mut model {
                             model(at, &id, fields);
                         }
                         found.entries.push(Entry {
-                            id: id.into_owned(),
+                            id,
                             at,
                             len: bytes.len() as u32,
                             line: here,
