@@ -7,6 +7,7 @@
 mod datasets;
 mod files;
 mod generators;
+mod intern;
 mod model;
 mod relation;
 mod shipped;
@@ -17,6 +18,7 @@ pub use datasets::{
 };
 pub use files::{FileKind, RepoFile, licence_files, shared_code_files};
 pub use generators::{EvidenceKind, GENERATOR_KEYS, Generator};
+pub use intern::Interner;
 pub use model::{CardFacts, CardText, Declared, Info, Model};
 pub use relation::{Relation, infer as infer_relation};
 pub use shipped::{Shipped, classify as classify_files};

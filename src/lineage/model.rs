@@ -2,6 +2,7 @@
 //! card's text, measured when it is read. The text itself is kept only within a budget: a
 //! whole-Hub audit holds a million models, and their cards would not fit in memory.
 
+use super::Interner;
 use super::files::{FileKind, RepoFile};
 use super::relation::{Relation, infer as infer_relation};
 use super::shipped::{Shipped, classify};
@@ -132,23 +133,23 @@ pub struct Info {
     pub known_children: Option<u32>,
     /// The listed files the checks may read (licence material, Python code); the rest of the
     /// repo's list served at reading (relation, weights) and is not kept.
-    listed: Box<[Box<str>]>,
+    listed: Box<[Arc<str>]>,
 }
 
 impl Info {
-    fn of(info: &crate::source::InfoRef<'_>) -> Info {
+    fn of(info: &crate::source::InfoRef<'_>, names: &mut Interner) -> Info {
         Info {
             id: Arc::from(info.id),
             gated: info.gated,
             created_at: info.created_at.map(Box::from),
             known_children: None,
-            listed: info
-                .files
-                .iter()
-                .filter(|f| FileKind::of(f).is_some())
-                .take(MAX_LISTED)
-                .map(|f| Box::from(*f))
-                .collect(),
+            listed: names.all(
+                info.files
+                    .iter()
+                    .copied()
+                    .filter(|f| FileKind::of(f).is_some())
+                    .take(MAX_LISTED),
+            ),
         }
     }
 
@@ -163,8 +164,8 @@ impl Info {
 pub struct Declared {
     pub license: Option<OneOrMany>,
     pub license_link: Option<Box<str>>,
-    /// Parents, in the order the card lists them.
-    pub base_model: Vec<String>,
+    /// Parents, in the order the card lists them (held once a run: see [`super::Interner`]).
+    pub base_model: Box<[Arc<str>]>,
     pub language: Vec<String>,
     /// Datasets the model was trained on, as the card's `datasets:` lists them.
     pub datasets: Vec<String>,
@@ -217,12 +218,20 @@ pub struct Model {
 impl Model {
     /// Reads a record: parses the card, measures its text, and returns the body apart, for the
     /// caller to keep ([`Model::keep_body`]) or drop.
-    pub fn from_record(record: ModelRecord, catalogue: &Catalogue) -> (Model, String) {
-        Model::from_ref(record.as_ref(), catalogue)
+    pub fn from_record(
+        record: ModelRecord,
+        catalogue: &Catalogue,
+        names: &mut Interner,
+    ) -> (Model, String) {
+        Model::from_ref(record.as_ref(), catalogue, names)
     }
 
     /// [`Model::from_record`], from a record borrowed where it was read (a snapshot's line).
-    pub fn from_ref(record: RecordRef<'_>, catalogue: &Catalogue) -> (Model, String) {
+    pub fn from_ref(
+        record: RecordRef<'_>,
+        catalogue: &Catalogue,
+        names: &mut Interner,
+    ) -> (Model, String) {
         let RecordRef {
             info,
             readme,
@@ -273,12 +282,12 @@ impl Model {
             .map(String::into_boxed_str)
             .or_else(|| info.pipeline_tag.map(Box::from));
         let model = Model {
-            info: Info::of(&info),
+            info: Info::of(&info, names),
             card: CardFacts {
                 meta: Declared {
                     license: meta.license,
                     license_link: meta.license_link.map(String::into_boxed_str),
-                    base_model: meta.base_model,
+                    base_model: names.all(meta.base_model.iter().map(String::as_str)),
                     language: meta.language,
                     datasets: meta.datasets,
                     pipeline_tag,

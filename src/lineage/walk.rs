@@ -2,7 +2,7 @@
 //! upward to its ancestors, the licence files of the audited models, and, for an orphan audited
 //! alone, its possible parents. Everything the checks read is fetched here (checks never fetch).
 
-use super::{Lineage, Model, NodeState, RepoFile, licence_files, shared_code_files};
+use super::{Interner, Lineage, Model, NodeState, RepoFile, licence_files, shared_code_files};
 use crate::license::Catalogue;
 use crate::progress::Progress;
 use crate::source::{Listed, ModelRecord, Scanned, Source, SourceError};
@@ -191,8 +191,10 @@ impl<'a> LineageBuilder<'a> {
             .into_par_iter()
             .map(|part| {
                 let mut out = Vec::new();
-                self.source
-                    .scan(part, &mut |scanned| out.push(self.take(scanned, &budget)))?;
+                let mut names = Interner::default();
+                self.source.scan(part, &mut |scanned| {
+                    out.push(self.take(scanned, &budget, &mut names))
+                })?;
                 if let Some(p) = self.progress {
                     p.advance(out.len() as u64);
                 }
@@ -239,10 +241,15 @@ impl<'a> LineageBuilder<'a> {
 
     /// Makes a model of what a scan read (on the scanning thread), keeping its body while the
     /// budget lasts, with the licence files its line holds.
-    fn take(&self, scanned: Scanned<'_>, budget: &std::sync::atomic::AtomicUsize) -> ScannedModel {
+    fn take(
+        &self,
+        scanned: Scanned<'_>,
+        budget: &std::sync::atomic::AtomicUsize,
+        names: &mut Interner,
+    ) -> ScannedModel {
         use std::sync::atomic::Ordering;
         let model = scanned.record.map(|record| {
-            let (mut model, body) = Model::from_ref(record, self.catalogue);
+            let (mut model, body) = Model::from_ref(record, self.catalogue, names);
             // One allocation of the id for the snapshot's index, the node and the model.
             if *model.info.id == **scanned.id {
                 model.info.id = Arc::clone(scanned.id);
@@ -363,7 +370,9 @@ impl<'a> LineageBuilder<'a> {
         let catalogue = self.catalogue;
         records
             .into_par_iter()
-            .map(|r| r.map(|record| Model::from_record(record, catalogue)))
+            .map_init(Interner::default, |names, r| {
+                r.map(|record| Model::from_record(record, catalogue, names))
+            })
             .collect()
     }
 
@@ -608,7 +617,7 @@ mod tests {
     use std::io::Write;
 
     /// A whole-snapshot scan holds each id once: the snapshot's index, the lineage's node (and
-    /// its id map) and the model share one allocation.
+    /// its id map) and the model share one allocation; children naming one parent share theirs.
     #[tokio::test]
     async fn a_scan_holds_each_id_once() {
         let mut file = tempfile::NamedTempFile::new().unwrap();
@@ -616,6 +625,10 @@ mod tests {
             ("org/base", "---\nlicense: mit\n---\n# Base\n"),
             (
                 "org/child",
+                "---\nlicense: mit\nbase_model: org/base\n---\n# Child\n",
+            ),
+            (
+                "org/child2",
                 "---\nlicense: mit\nbase_model: org/base\n---\n# Child\n",
             ),
         ] {
@@ -626,8 +639,17 @@ mod tests {
         let catalogue = Catalogue::builtin().unwrap();
         let mut builder = LineageBuilder::new(&snapshot, &catalogue, 8);
         let ids = builder.add_every_model().await.unwrap().unwrap();
-        assert_eq!(ids, ["org/base", "org/child"]);
+        assert_eq!(ids, ["org/base", "org/child", "org/child2"]);
         let lineage = builder.finish();
+        // The children's parent, one copy for both (read in one part).
+        let parent_of = |id: &str| {
+            let node = lineage.node(lineage.find(id).unwrap());
+            Arc::clone(&node.model().unwrap().card.meta.base_model[0])
+        };
+        assert!(Arc::ptr_eq(
+            &parent_of("org/child"),
+            &parent_of("org/child2")
+        ));
         for id in ids {
             let node = lineage.node(lineage.find(&id).unwrap());
             let model = node.model().unwrap();
