@@ -12,9 +12,9 @@ pub(super) fn check(_ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>)
             .filter(|c| !c.is_ascii_digit())
             .collect();
         let finding = Finding::new(Rule::CardInvalid, s.id(), &key, problem.message.clone());
-        out.push(finding.at(s.model.card_file.or(Some("README.md")), problem.line));
+        out.push(finding.at(s.model.card_file().or(Some("README.md")), problem.line));
     }
-    if let Some(relation) = &s.model.bad_relation {
+    if let Some(relation) = s.model.bad_relation() {
         let message = format!(
             "`base_model_relation: {relation}` is not one of finetune, adapter, quantized, merge; the relation was inferred instead"
         );

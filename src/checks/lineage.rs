@@ -48,7 +48,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             .lineage
             .node(parent)
             .model()
-            .and_then(|m| m.renamed_to.as_deref())
+            .and_then(|m| m.renamed_to())
         else {
             continue;
         };

@@ -87,7 +87,7 @@ impl Subject<'_> {
     /// Where a finding about a card key points: README.md and the key's line.
     pub fn at_key(&self, finding: Finding, key: &str) -> Finding {
         let line = self.model.card.line_of(key);
-        finding.at(self.model.card_file, line)
+        finding.at(self.model.card_file(), line)
     }
 }
 

@@ -80,7 +80,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             if entry.class == Class::Permissive {
                 finding = finding.at_most(Severity::Note);
             }
-            out.push(finding.at(s.model.card_file, None));
+            out.push(finding.at(s.model.card_file(), None));
         }
     }
 }

@@ -23,7 +23,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         let message = "the card is the Hub's auto-generated template, unfilled: it says nothing about the training data, the intended use or the licence it inherits".to_string();
         out.push(
             Finding::new(Rule::TemplateCard, s.id(), "template", message)
-                .at(s.model.card_file, None),
+                .at(s.model.card_file(), None),
         );
     }
     let child_words = s.model.text.words();
@@ -70,7 +70,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
         }
         let parent_words = parent.text.words();
         // Only cards actually read (README.md): metadata alone has no text to measure.
-        let both_read = s.model.card_file.is_some() && parent.card_file.is_some();
+        let both_read = s.model.card_file().is_some() && parent.card_file().is_some();
         if both_read
             && parent_words >= SHRINK_MIN_WORDS
             && child_words * SHRINK_FACTOR < parent_words
@@ -80,7 +80,7 @@ pub(super) fn check(ctx: &Context<'_>, s: &Subject<'_>, out: &mut Vec<Finding>) 
             );
             let finding = Finding::new(Rule::CardShrink, s.id(), parent_id, message)
                 .ancestors(vec![parent_id.to_string()]);
-            out.push(finding.at(s.model.card_file, None));
+            out.push(finding.at(s.model.card_file(), None));
         }
     }
 }

@@ -193,7 +193,7 @@ impl LineageBuilder<'_> {
                 .iter()
                 .take(MAX_DATASETS_PER_MODEL)
                 .map(|entry| TrainingEntry {
-                    entry: entry.clone(),
+                    entry: entry.to_string(),
                     id: dataset_ref(entry),
                 })
                 .collect();

@@ -166,9 +166,9 @@ pub struct Declared {
     pub license_link: Option<Box<str>>,
     /// Parents, in the order the card lists them (held once a run: see [`super::Interner`]).
     pub base_model: Box<[Arc<str>]>,
-    pub language: Vec<String>,
+    pub language: Box<[Arc<str>]>,
     /// Datasets the model was trained on, as the card's `datasets:` lists them.
-    pub datasets: Vec<String>,
+    pub datasets: Box<[Arc<str>]>,
     /// The task the model is filed under (card, else the Hub's info).
     pub pipeline_tag: Option<Box<str>>,
 }
@@ -190,6 +190,13 @@ impl CardFacts {
     }
 }
 
+/// What few models have.
+#[derive(Debug, Default)]
+struct Rare {
+    bad_relation: Option<Box<str>>,
+    renamed_to: Option<Box<str>>,
+}
+
 /// A model Pedigree could read, with what its card declares. A run holds one per model (a
 /// million on a whole-Hub audit), so it keeps only what the checks read.
 #[derive(Debug)]
@@ -197,16 +204,13 @@ pub struct Model {
     pub info: Info,
     pub card: CardFacts,
     pub text: CardText,
-    /// The file findings about the card point at; `None` when the metadata came from the Hub's
-    /// `cardData` because the repo has no README.md.
-    pub card_file: Option<&'static str>,
+    /// The card was read from README.md (see [`Model::card_file`]).
+    readme: bool,
     pub terms: Terms,
     /// How the model derives from its parents (declared, or inferred from its files and tags).
     pub relation: Relation,
-    /// `base_model_relation` as declared, when it is not one the Hub knows.
-    pub bad_relation: Option<Box<str>>,
-    /// The repo now lives under this id (the Hub redirected the request).
-    pub renamed_to: Option<Box<str>>,
+    /// What few models have (boxed: a run holds a million models).
+    rare: Option<Box<Rare>>,
     /// Licence material read from the repo (models under audit only).
     pub files: Vec<RepoFile>,
     /// What the repo distributes, from its file list: the evidence accusations rest on.
@@ -270,12 +274,15 @@ impl Model {
         let text = CardText::measure(&body, catalogue, orphan);
         let terms = normalize(&card.meta, catalogue);
         let declaration = declaration_issues(&card.meta, catalogue);
-        let bad_relation = card
-            .meta
-            .base_model_relation
-            .as_deref()
-            .filter(|r| Relation::parse(r).is_none())
-            .map(Box::from);
+        let rare = Rare {
+            bad_relation: card
+                .meta
+                .base_model_relation
+                .as_deref()
+                .filter(|r| Relation::parse(r).is_none())
+                .map(Box::from),
+            renamed_to: renamed_to.map(Box::from),
+        };
         let meta = card.meta;
         let pipeline_tag = meta
             .pipeline_tag
@@ -288,8 +295,8 @@ impl Model {
                     license: meta.license,
                     license_link: meta.license_link.map(String::into_boxed_str),
                     base_model: names.all(meta.base_model.iter().map(String::as_str)),
-                    language: meta.language,
-                    datasets: meta.datasets,
+                    language: names.all(meta.language.iter().map(String::as_str)),
+                    datasets: names.all(meta.datasets.iter().map(String::as_str)),
                     pipeline_tag,
                 },
                 key_lines: card.key_lines,
@@ -297,11 +304,11 @@ impl Model {
                 unreadable: card.unreadable,
             },
             text,
-            card_file,
+            readme: card_file.is_some(),
             terms,
             relation,
-            bad_relation,
-            renamed_to: renamed_to.map(Box::from),
+            rare: (rare.bad_relation.is_some() || rare.renamed_to.is_some())
+                .then(|| Box::new(rare)),
             files: Vec::new(),
             shipped,
             declaration: declaration.into(),
@@ -315,6 +322,22 @@ impl Model {
             body: body.into_boxed_str(),
             shingles: OnceLock::new(),
         }));
+    }
+
+    /// The file findings about the card point at; `None` when the metadata came from the Hub's
+    /// `cardData` because the repo has no README.md.
+    pub fn card_file(&self) -> Option<&'static str> {
+        self.readme.then_some("README.md")
+    }
+
+    /// `base_model_relation` as declared, when it is not one the Hub knows.
+    pub fn bad_relation(&self) -> Option<&str> {
+        self.rare.as_ref()?.bad_relation.as_deref()
+    }
+
+    /// The repo now lives under this id (the Hub redirected the request).
+    pub fn renamed_to(&self) -> Option<&str> {
+        self.rare.as_ref()?.renamed_to.as_deref()
     }
 
     /// The part of the id after the owner: the name a naming obligation applies to.
