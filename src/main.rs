@@ -40,8 +40,8 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     // Transparent huge pages off: mimalloc hands freed pages back to the kernel and takes them
     // again as a whole-Hub audit reads, and with THP each page taken back is a 2 MiB page zeroed
-    // (a million-model run spent 3 s more in the kernel, and 3% more memory, with them on).
-    // A refusal changes nothing but speed.
+    // (a million-model run spent 6-7 s in the kernel with them on, 3 s with them off). A
+    // refusal changes nothing but speed.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
     // Retries are routine and logged at debug: said only when asked (PEDIGREE_LOG=debug).

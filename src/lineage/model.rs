@@ -164,7 +164,8 @@ impl Info {
 pub struct Declared {
     pub license: Option<OneOrMany>,
     pub license_link: Option<Box<str>>,
-    /// Parents, in the order the card lists them (held once a run: see [`super::Interner`]).
+    /// Parents, in the order the card lists them. These lists' strings are shared among the
+    /// models read together (see [`super::Interner`]).
     pub base_model: Box<[Arc<str>]>,
     pub language: Box<[Arc<str>]>,
     /// Datasets the model was trained on, as the card's `datasets:` lists them.
@@ -191,7 +192,7 @@ impl CardFacts {
 }
 
 /// What few models have.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Rare {
     bad_relation: Option<Box<str>>,
     renamed_to: Option<Box<str>>,
@@ -242,10 +243,10 @@ impl Model {
             renamed_to,
             card_error,
         } = record;
-        let (mut card, card_file) = match (readme, &info.card_data) {
-            (Some(text), _) => (Card::parse(text), Some("README.md")),
-            (None, Some(data)) => (Card::from_card_data(&data.value()), None),
-            (None, None) => (Card::default(), None),
+        let (mut card, from_readme) = match (readme, &info.card_data) {
+            (Some(text), _) => (Card::parse(text), true),
+            (None, Some(data)) => (Card::from_card_data(&data.value()), false),
+            (None, None) => (Card::default(), false),
         };
         if let Some(error) = card_error {
             card.problems.insert(
@@ -304,7 +305,7 @@ impl Model {
                 unreadable: card.unreadable,
             },
             text,
-            readme: card_file.is_some(),
+            readme: from_readme,
             terms,
             relation,
             rare: (rare.bad_relation.is_some() || rare.renamed_to.is_some())
