@@ -179,24 +179,31 @@ impl LineageBuilder<'_> {
     pub async fn add_datasets(&mut self, ids: &[String]) {
         let mut wanted: Vec<String> = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        for id in ids {
-            let Some(node) = self.lineage.find(id) else {
-                continue;
-            };
-            let Some(model) = self.lineage.node(node).model() else {
-                continue;
-            };
-            let entries: Vec<TrainingEntry> = model
-                .card
-                .meta
-                .datasets
-                .iter()
-                .take(MAX_DATASETS_PER_MODEL)
-                .map(|entry| TrainingEntry {
-                    entry: entry.to_string(),
-                    id: dataset_ref(entry),
+        // The entries of each model that has some, made on every core (a whole snapshot's ids
+        // are millions), then taken in the models' order.
+        let lineage = &self.lineage;
+        let per_model: Vec<(NodeIndex, Vec<TrainingEntry>)> = {
+            use rayon::prelude::*;
+            ids.par_iter()
+                .filter_map(|id| {
+                    let node = lineage.find(id)?;
+                    let model = lineage.node(node).model()?;
+                    let entries: Vec<TrainingEntry> = model
+                        .card
+                        .meta
+                        .datasets
+                        .iter()
+                        .take(MAX_DATASETS_PER_MODEL)
+                        .map(|entry| TrainingEntry {
+                            entry: entry.to_string(),
+                            id: dataset_ref(entry),
+                        })
+                        .collect();
+                    (!entries.is_empty()).then_some((node, entries))
                 })
-                .collect();
+                .collect()
+        };
+        for (node, entries) in per_model {
             for dataset in entries.iter().filter_map(|e| e.id.as_ref()) {
                 if !self.lineage.datasets.by_id.contains_key(dataset)
                     && seen.insert(dataset.clone())
@@ -204,9 +211,7 @@ impl LineageBuilder<'_> {
                     wanted.push(dataset.clone());
                 }
             }
-            if !entries.is_empty() {
-                self.lineage.datasets.trained_on.insert(node, entries);
-            }
+            self.lineage.datasets.trained_on.insert(node, entries);
         }
         if wanted.is_empty() {
             return;
