@@ -1,6 +1,6 @@
-//! Strings many models of a run repeat, held once: the ids children name as their parents (a
-//! base model's id in the `base_model` of each of its thousands of children) and the names of
-//! the licence and code files repos list (`LICENSE`, `USE_POLICY.md`, ...). A whole-Hub audit
+//! Strings many models of a run repeat, held once: ids (a model's own, and a base model's in
+//! the `base_model` of each of its thousands of children) and the names of the licence and code
+//! files repos list (`LICENSE`, `USE_POLICY.md`, ...). A whole-Hub audit
 //! holds every model at once, and held a copy of these in each.
 //!
 //! One interner per thread's share of the reading (a part of a snapshot), not one for the run:
@@ -22,6 +22,14 @@ impl Interner {
         let held: Arc<str> = Arc::from(text);
         self.0.insert(Arc::clone(&held));
         held
+    }
+
+    /// Takes `held` as the interner's copy of its text (the source's own, for its holders to
+    /// share), unless it has one already.
+    pub fn hold(&mut self, held: &Arc<str>) {
+        if !self.0.contains(&**held) {
+            self.0.insert(Arc::clone(held));
+        }
     }
 
     /// The interner's copies of `texts`, in order.
@@ -46,5 +54,11 @@ mod tests {
         let all = names.all(["LICENSE", "NOTICE", "LICENSE"]);
         assert!(Arc::ptr_eq(&all[0], &c) && Arc::ptr_eq(&all[2], &c));
         assert_eq!(&*all[1], "NOTICE");
+        // A copy made elsewhere is taken as the one, unless there is one already.
+        let theirs: Arc<str> = Arc::from("org/model");
+        names.hold(&theirs);
+        assert!(Arc::ptr_eq(&names.get("org/model"), &theirs));
+        names.hold(&Arc::from("LICENSE"));
+        assert!(Arc::ptr_eq(&names.get("LICENSE"), &c));
     }
 }

@@ -139,7 +139,7 @@ pub struct Info {
 impl Info {
     fn of(info: &crate::source::InfoRef<'_>, names: &mut Interner) -> Info {
         Info {
-            id: Arc::from(info.id),
+            id: names.get(info.id),
             gated: info.gated,
             created_at: info.created_at.map(Box::from),
             known_children: None,

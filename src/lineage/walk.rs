@@ -248,12 +248,10 @@ impl<'a> LineageBuilder<'a> {
         names: &mut Interner,
     ) -> ScannedModel {
         use std::sync::atomic::Ordering;
+        // The source's copy of the id is the model's too (and so the node's).
+        names.hold(scanned.id);
         let model = scanned.record.map(|record| {
-            let (mut model, body) = Model::from_ref(record, self.catalogue, names);
-            // One allocation of the id for the snapshot's index, the node and the model.
-            if *model.info.id == **scanned.id {
-                model.info.id = Arc::clone(scanned.id);
-            }
+            let (model, body) = Model::from_ref(record, self.catalogue, names);
             let model = Box::new(model);
             let kept = budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -617,7 +615,7 @@ mod tests {
     use std::io::Write;
 
     /// A whole-snapshot scan holds each id once: the snapshot's index, the lineage's node (and
-    /// its id map) and the model share one allocation; children naming one parent share theirs.
+    /// its id map), the model and the children naming it in the same part share one allocation.
     #[tokio::test]
     async fn a_scan_holds_each_id_once() {
         let mut file = tempfile::NamedTempFile::new().unwrap();
@@ -641,21 +639,23 @@ mod tests {
         let ids = builder.add_every_model().await.unwrap().unwrap();
         assert_eq!(ids, ["org/base", "org/child", "org/child2"]);
         let lineage = builder.finish();
-        // The children's parent, one copy for both (read in one part).
+        // The children's parent, one copy for both, and the parent's own (read in one part).
         let parent_of = |id: &str| {
             let node = lineage.node(lineage.find(id).unwrap());
             Arc::clone(&node.model().unwrap().card.meta.base_model[0])
         };
-        assert!(Arc::ptr_eq(
-            &parent_of("org/child"),
-            &parent_of("org/child2")
-        ));
+        let base = Arc::clone(&lineage.node(lineage.find("org/base").unwrap()).id);
+        assert!(Arc::ptr_eq(&parent_of("org/child"), &base));
+        assert!(Arc::ptr_eq(&parent_of("org/child2"), &base));
+        drop(base);
         for id in ids {
             let node = lineage.node(lineage.find(&id).unwrap());
             let model = node.model().unwrap();
             assert!(Arc::ptr_eq(&node.id, &model.info.id), "{id}");
-            // The node, the lineage's id map, the model and the snapshot's index.
-            assert_eq!(Arc::strong_count(&model.info.id), 4, "{id}");
+            // The node, the lineage's id map, the model and the snapshot's index; the base's
+            // also each child's `base_model`.
+            let children = if id == "org/base" { 2 } else { 0 };
+            assert_eq!(Arc::strong_count(&model.info.id), 4 + children, "{id}");
         }
     }
 }

@@ -29,7 +29,6 @@ fn fnv1a(words: &[&str]) -> u64 {
     hash
 }
 
-/// How many words [`Words::of`] would find, without building them.
 /// ASCII letters and digits, by byte.
 const ASCII_ALPHANUMERIC: [bool; 128] = {
     let mut table = [false; 128];
@@ -41,7 +40,8 @@ const ASCII_ALPHANUMERIC: [bool; 128] = {
     table
 };
 
-/// One pass over the bytes, ASCII by table without decoding: every card of a run is counted.
+/// How many words [`Words::of`] would find, without building them: one pass over the bytes,
+/// ASCII by table without decoding (every card of a run is counted).
 pub fn word_count(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut count, mut in_word, mut i) = (0, false, 0);

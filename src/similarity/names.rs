@@ -295,7 +295,6 @@ impl NameIndex {
         let names: Vec<&str> = names.into_iter().collect();
         // Each distinct gram with where it first comes (the name, and its place among that
         // name's sorted grams), and how many names hold it: per chunk of names, then merged.
-        // (name, place among its grams) of a gram's first coming, and the names holding it.
         type Found = ((usize, usize), u64);
         type Seen = HashMap<Feature, Found, foldhash::fast::RandomState>;
         let seen: Seen = names
